@@ -1,0 +1,119 @@
+"""Percent-encoding for paths and query strings.
+
+Routing uses these to build URLs, the request to read its query string, and
+the test client to encode the paths it is asked for. Thin wrappers over
+``urllib.parse`` that agree on one charset and one set of safe characters.
+"""
+from __future__ import annotations
+
+import typing as t
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit, urlunsplit
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .datastructures import MultiDict
+
+# Characters that keep their meaning in a path or query and must not be
+# quoted when turning an IRI into a URI (RFC 3986 reserved plus '%').
+_URI_SAFE = "/:;=?@&$,+!*'()~%#[]"
+
+
+def url_quote(string: t.Union[str, bytes, int], charset: str = "utf-8", errors: str = "strict", safe: str = "/:") -> str:
+    """Percent-encode ``string`` (encoded with ``charset``), keeping ``safe``."""
+    if not isinstance(string, (str, bytes, bytearray)):
+        string = str(string)
+    if isinstance(string, str):
+        string = string.encode(charset, errors)
+    return quote(bytes(string), safe=safe)
+
+
+def url_quote_plus(string: t.Union[str, bytes, int], charset: str = "utf-8", errors: str = "strict", safe: str = "") -> str:
+    """Like ``url_quote`` for query strings: spaces become ``+``."""
+    if not isinstance(string, (str, bytes, bytearray)):
+        string = str(string)
+    if isinstance(string, str):
+        string = string.encode(charset, errors)
+    return quote_plus(bytes(string), safe=safe)
+
+
+def url_unquote(string: str, charset: str = "utf-8", errors: str = "replace") -> str:
+    """Decode percent-escapes; invalid UTF-8 is replaced, never an error."""
+    return unquote(string, encoding=charset, errors=errors)
+
+
+def _iter_pairs(obj: t.Any) -> t.Iterator[t.Tuple[t.Any, t.Any]]:
+    if hasattr(obj, "items"):
+        try:
+            items = obj.items(multi=True)
+        except TypeError:
+            items = obj.items()
+    else:
+        items = obj
+    for key, value in items:
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                yield key, item
+        else:
+            yield key, value
+
+
+def url_encode(obj: t.Any, charset: str = "utf-8", sort: bool = False, key: t.Optional[t.Callable] = None) -> str:
+    """Encode a dict, a ``MultiDict`` or pairs as a query string.
+
+    List and tuple values repeat the key; ``None`` values are left out.
+    """
+    pairs = [(k, v) for k, v in _iter_pairs(obj) if v is not None]
+    if sort:
+        pairs.sort(key=key)
+    return "&".join(
+        f"{url_quote_plus(k, charset)}={url_quote_plus(v, charset)}" for k, v in pairs
+    )
+
+
+def url_decode(
+    s: t.Union[str, bytes], charset: str = "utf-8", errors: str = "replace", cls: t.Optional[type] = None
+) -> "MultiDict":
+    """Parse a query string into a ``MultiDict`` (``cls``); blank values kept.
+
+    Malformed escapes are left as they are and invalid UTF-8 is replaced, so
+    no query string can make this raise.
+    """
+    if cls is None:
+        from .datastructures import MultiDict as cls
+    if isinstance(s, bytes):
+        s = s.decode("latin-1")
+    return cls(parse_qsl(s, keep_blank_values=True, encoding=charset, errors=errors))
+
+
+def iri_to_uri(iri: str, charset: str = "utf-8", errors: str = "strict", safe_conversion: bool = False) -> str:
+    """Turn an IRI (may hold non-ASCII) into an ASCII URI, quoting only what must be.
+
+    With ``safe_conversion`` an IRI that is already printable ASCII without
+    whitespace is returned unchanged.
+    """
+    if safe_conversion:
+        try:
+            ascii_iri = iri.encode("ascii")
+        except UnicodeError:
+            pass
+        else:
+            if len(ascii_iri.split()) == 1:
+                return iri
+    parts = urlsplit(iri)
+    netloc = parts.netloc
+    if netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.partition(":") if not hostport.startswith("[") else (hostport, "", "")
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = quote(host.encode(charset, errors), safe="")
+        netloc = (quote(userinfo.encode(charset, errors), safe=":%") + "@" if userinfo else "") + host + colon + port
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path.encode(charset, errors), safe=_URI_SAFE),
+            quote(parts.query.encode(charset, errors), safe=_URI_SAFE),
+            quote(parts.fragment.encode(charset, errors), safe=_URI_SAFE),
+        )
+    )
