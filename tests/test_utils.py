@@ -1,0 +1,65 @@
+"""Lazy attributes, header- and environ-backed attributes, redirects."""
+import pytest
+
+from microflask.datastructures import Headers
+from microflask.utils import cached_property, environ_property, get_content_type, header_property, redirect
+
+
+class Thing:
+    calls = 0
+
+    def __init__(self):
+        self.environ = {"REMOTE_ADDR": "10.0.0.1", "SERVER_PORT": "oops"}
+        self.headers = Headers()
+
+    @cached_property
+    def expensive(self):
+        Thing.calls += 1
+        return [1, 2, 3]
+
+    remote = environ_property("REMOTE_ADDR")
+    port = environ_property("SERVER_PORT", default=80, load_func=int)
+    age = header_property("Age", load_func=int, dump_func=str)
+
+
+def test_cached_property_computes_once_and_can_be_reset():
+    Thing.calls = 0
+    thing = Thing()
+    assert thing.expensive is thing.expensive
+    assert Thing.calls == 1
+    del thing.expensive
+    assert thing.expensive == [1, 2, 3]
+    assert Thing.calls == 2
+
+
+def test_environ_property_is_read_only_and_falls_back_to_default():
+    thing = Thing()
+    assert thing.remote == "10.0.0.1"
+    assert thing.port == 80  # "oops" does not convert
+    with pytest.raises(AttributeError):
+        thing.remote = "x"
+
+
+def test_header_property_reads_writes_and_deletes():
+    thing = Thing()
+    assert thing.age is None
+    thing.age = 42
+    assert thing.headers["Age"] == "42"
+    assert thing.age == 42
+    thing.age = None
+    assert "Age" not in thing.headers
+
+
+def test_get_content_type_adds_charset_only_to_text():
+    assert get_content_type("text/html", "utf-8") == "text/html; charset=utf-8"
+    assert get_content_type("application/xml", "utf-8") == "application/xml; charset=utf-8"
+    assert get_content_type("image/svg+xml", "utf-8") == "image/svg+xml"
+    assert get_content_type("application/json", "utf-8") == "application/json"
+
+
+def test_redirect_quotes_the_location_and_escapes_the_body():
+    response = redirect('/wö"rld?<x>', 301)
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/w%C3%B6%22rld?%3Cx%3E"
+    body = response.get_data(as_text=True)
+    assert "<x>" not in body and "&lt;x&gt;" in body
