@@ -608,15 +608,26 @@ class Client:
         return self._jar().get((domain, path, key))
 
     def set_cookie(
-        self, key: str, value: str = "", *, domain: str = "localhost", path: str = "/", **kwargs: t.Any
+        self, key: str, value: str = "", *legacy: str, domain: str = "localhost", path: str = "/", **kwargs: t.Any
     ) -> None:
         """Store a cookie as if ``domain`` had sent it; ``kwargs`` are those of
-        ``http.dump_cookie`` (``max_age``, ``expires``, ``secure``...)."""
+        ``http.dump_cookie`` (``max_age``, ``expires``, ``secure``...).
+
+        Flask 2.2's form ``set_cookie(server_name, key, value)`` (three
+        positional arguments) is accepted too.
+        """
+        if legacy:
+            domain, key, value = key, value, legacy[0]
         self._jar()
         self._update_cookies_from_response(domain, path, [dump_cookie(key, value, path=path, **kwargs)])
 
-    def delete_cookie(self, key: str, *, domain: str = "localhost", path: str = "/") -> None:
-        """Forget the cookie stored for this ``domain`` and ``path``."""
+    def delete_cookie(self, key: str, *legacy: str, domain: str = "localhost", path: str = "/") -> None:
+        """Forget the cookie stored for this ``domain`` and ``path``.
+
+        Flask 2.2's form ``delete_cookie(server_name, key)`` is accepted too.
+        """
+        if legacy:
+            domain, key = key, legacy[0]
         self._jar().pop((domain, path, key), None)
 
     def _add_cookies_to_wsgi(self, environ: WSGIEnvironment) -> None:

@@ -98,7 +98,13 @@ def iri_to_uri(iri: str, charset: str = "utf-8", errors: str = "strict", safe_co
         else:
             if len(ascii_iri.split()) == 1:
                 return iri
-    parts = urlsplit(iri)
+    try:
+        parts = urlsplit(iri)
+    except ValueError:
+        # A broken authority such as "http://[" (often a redirect target taken
+        # from the query string): quote it whole, brackets too, so the result
+        # is still an ASCII URI that urlsplit accepts.
+        return quote(iri.encode(charset, errors), safe=_URI_SAFE.replace("[", "").replace("]", ""))
     netloc = parts.netloc
     if netloc:
         userinfo, _, hostport = netloc.rpartition("@")

@@ -131,7 +131,7 @@ def get_content_type(mimetype: str, charset: str) -> str:
     if (
         mimetype.startswith("text/")
         or mimetype in _CHARSET_MIMETYPES
-        or (mimetype.startswith("application/") and mimetype.endswith("+xml"))
+        or mimetype.endswith("+xml")
     ) and "charset" not in mimetype:
         return f"{mimetype}; charset={charset}"
     return mimetype
@@ -156,5 +156,5 @@ def redirect(location: str, code: int = 302, Response: t.Optional[t.Type["Respon
         code,
         mimetype="text/html",
     )
-    response.headers["Location"] = iri_to_uri(location)
+    response.headers["Location"] = iri_to_uri(location, safe_conversion=True)
     return response

@@ -30,6 +30,11 @@ _DEFAULT_PORTS = {"http": "80", "ws": "80", "https": "443", "wss": "443"}
 _PATH_SAFE = "/:@!$&'()*+,;=~"
 _QUERY_SAFE = "/:@!$&'()*+,;=~?%"
 
+# The most the body guard asks the server's stream for in one call. A client
+# declares any Content-Length it likes; passing that on as one read size would
+# let it make the server allocate that much up front (or overflow an index).
+_MAX_READ_SIZE = 64 * 1024
+
 
 def _split_port(host: str) -> t.Tuple[str, str]:
     """``("example.com", "8080")`` for ``"example.com:8080"``; IPv6-aware."""
@@ -254,7 +259,7 @@ class LimitedStream(io.IOBase):
         chunks = []
         missing = size
         while missing > 0:
-            chunk = self._stream.read(missing)
+            chunk = self._stream.read(min(missing, _MAX_READ_SIZE))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -274,10 +279,19 @@ class LimitedStream(io.IOBase):
         return data
 
     def _readline(self, size: t.Optional[int]) -> bytes:
+        """One line of at most ``size`` bytes, asked of the stream in bounded pieces."""
         wanted = self._budget(size)
-        line = self._stream.readline(wanted)
-        self._pos += len(line)
-        return line
+        pieces = []
+        while wanted > 0:
+            piece = self._stream.readline(min(wanted, _MAX_READ_SIZE))
+            if not piece:
+                break
+            pieces.append(piece)
+            self._pos += len(piece)
+            wanted -= len(piece)
+            if piece.endswith(b"\n"):
+                break
+        return b"".join(pieces)
 
     def readline(self, size: t.Optional[int] = -1) -> bytes:
         """One line including its ``\\n``, at most ``size`` bytes long."""

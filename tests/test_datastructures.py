@@ -50,6 +50,21 @@ def test_multidict_from_dict_expands_list_values_and_drops_empty_lists():
     assert "d" not in d
 
 
+@pytest.mark.parametrize("cls", [MultiDict, ImmutableMultiDict, OrderedMultiDict, ImmutableOrderedMultiDict])
+def test_multidict_turned_into_a_plain_dict_keeps_first_values(cls):
+    args = cls([("tag", "a"), ("tag", "b"), ("page", "2")])
+    merged = {"page": "1"}
+    merged.update(args)
+
+    def keywords(**kwargs):
+        return kwargs
+
+    assert dict(args) == {"tag": "a", "page": "2"}
+    assert {**args} == {"tag": "a", "page": "2"}
+    assert keywords(**args) == {"tag": "a", "page": "2"}
+    assert merged == {"page": "2", "tag": "a"}
+
+
 def test_multidict_from_multidict_copies_the_lists():
     original = MultiDict([("a", 1), ("a", 2)])
     clone = MultiDict(original)

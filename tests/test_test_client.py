@@ -460,3 +460,15 @@ def test_redirect_is_returned_as_is_without_follow_redirects():
     with Client(validator(redirect_app)).get("/old") as response:
         assert response.status_code == 301
         assert response.headers["Location"] == "/new"
+
+
+def test_flask_2_2_cookie_signature_with_server_name_first_still_works():
+    def show_cookie(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [environ.get("HTTP_COOKIE", "").encode()]
+
+    client = Client(validator(show_cookie))
+    client.set_cookie("localhost", "flavour", "oatmeal")
+    assert client.get("/").text == "flavour=oatmeal"
+    client.delete_cookie("localhost", "flavour")
+    assert client.get("/").text == ""

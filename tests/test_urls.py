@@ -1,4 +1,8 @@
 """Percent-encoding of paths and query strings."""
+from urllib.parse import urlsplit
+
+import pytest
+
 from microflask.datastructures import MultiDict
 from microflask.urls import iri_to_uri, url_decode, url_encode, url_quote, url_quote_plus, url_unquote
 
@@ -47,6 +51,14 @@ def test_iri_to_uri_quotes_only_what_must_be_quoted():
         "http://xn--tda.example.com/pa%20th/%C3%A9?q=%C3%BC&x=1#top"
     )
     assert iri_to_uri("/already%20quoted?a=b") == "/already%20quoted?a=b"
+
+
+@pytest.mark.parametrize("iri", ["http://[", "http://[::1/ä", "//[not-an-ip]/a", "https://[zz]:80/x?y=[1]"])
+def test_iri_to_uri_turns_a_malformed_authority_into_a_parsable_uri(iri):
+    uri = iri_to_uri(iri)
+    assert uri.isascii()
+    urlsplit(uri)  # a redirect to it must not fail later either
+    assert iri_to_uri(iri, safe_conversion=True).isascii()
 
 
 def test_iri_to_uri_safe_conversion_leaves_ascii_alone():

@@ -53,8 +53,13 @@ def test_header_property_reads_writes_and_deletes():
 def test_get_content_type_adds_charset_only_to_text():
     assert get_content_type("text/html", "utf-8") == "text/html; charset=utf-8"
     assert get_content_type("application/xml", "utf-8") == "application/xml; charset=utf-8"
-    assert get_content_type("image/svg+xml", "utf-8") == "image/svg+xml"
+    assert get_content_type("image/svg+xml", "utf-8") == "image/svg+xml; charset=utf-8"
+    assert get_content_type("image/png", "utf-8") == "image/png"
     assert get_content_type("application/json", "utf-8") == "application/json"
+
+
+def test_redirect_leaves_a_printable_ascii_location_alone():
+    assert redirect("/search?q={x}|y").headers["Location"] == "/search?q={x}|y"
 
 
 def test_redirect_quotes_the_location_and_escapes_the_body():

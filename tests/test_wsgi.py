@@ -251,6 +251,37 @@ def test_limited_stream_readline_notices_a_disconnect():
         stream.readline()
 
 
+class SizeRecordingStream(io.BytesIO):
+    """A BytesIO that remembers the largest size it was asked to read."""
+
+    largest_request = 0
+
+    def read(self, size=-1):
+        self.largest_request = max(self.largest_request, size)
+        return super().read(size)
+
+    def readline(self, size=-1):
+        self.largest_request = max(self.largest_request, size)
+        return super().readline(size)
+
+
+@pytest.mark.parametrize("declared", [10**9, 10**25])
+def test_a_lying_content_length_is_a_disconnect_not_a_huge_read(declared):
+    raw = SizeRecordingStream(b"short body")
+    with pytest.raises(ClientDisconnected):
+        LimitedStream(raw, declared).read()
+    assert raw.largest_request <= 1024 * 1024
+
+
+def test_a_lying_content_length_does_not_break_readline():
+    raw = SizeRecordingStream(b"line\n" + b"x" * 200_000 + b"\nend")
+    stream = LimitedStream(raw, 10**25)
+    assert stream.readline() == b"line\n"
+    assert stream.readline() == b"x" * 200_000 + b"\n"
+    assert stream.readline() == b"end"
+    assert raw.largest_request <= 1024 * 1024
+
+
 def test_limited_stream_exhaust_skips_the_rest():
     raw = io.BytesIO(b"0123456789after")
     stream = LimitedStream(raw, 10)

@@ -115,6 +115,12 @@ class MultiDict(TypeConversionDict):
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
         dict.__setitem__(self, key, [value])
 
+    def __iter__(self) -> t.Iterator[t.Any]:
+        # Defined, though dict's would do, so that dict(md), {**md} and
+        # d.update(md) go through keys() and __getitem__ and see first values;
+        # CPython copies a subclass's internal value lists when __iter__ is dict's.
+        return iter(dict.keys(self))
+
     def __ior__(self, other: MultiSource) -> "MultiDict":
         self.update(other)
         return self
