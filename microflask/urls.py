@@ -28,10 +28,10 @@ def url_quote(string: t.Union[str, bytes, int], charset: str = "utf-8", errors: 
 
 def url_quote_plus(string: t.Union[str, bytes, int], charset: str = "utf-8", errors: str = "strict", safe: str = "") -> str:
     """Like ``url_quote`` for query strings: spaces become ``+``."""
-    if not isinstance(string, (str, bytes, bytearray)):
-        string = str(string)
     if isinstance(string, str):
-        string = string.encode(charset, errors)
+        return quote_plus(string, safe=safe, encoding=charset, errors=errors)
+    if not isinstance(string, (bytes, bytearray)):
+        return quote_plus(str(string), safe=safe, encoding=charset, errors=errors)
     return quote_plus(bytes(string), safe=safe)
 
 
@@ -40,20 +40,33 @@ def url_unquote(string: str, charset: str = "utf-8", errors: str = "replace") ->
     return unquote(string, encoding=charset, errors=errors)
 
 
-def _iter_pairs(obj: t.Any) -> t.Iterator[t.Tuple[t.Any, t.Any]]:
-    if hasattr(obj, "items"):
-        try:
-            items = obj.items(multi=True)
-        except TypeError:
-            items = obj.items()
+def _pairs(obj: t.Any) -> t.List[t.Tuple[t.Any, t.Any]]:
+    """``(key, value)`` pairs of a mapping, MultiDict or iterable; lists expanded."""
+    if hasattr(obj, "getlist"):  # a MultiDict: every value, not just the first
+        items = obj.items(multi=True)
+    elif hasattr(obj, "items"):
+        items = obj.items()
     else:
         items = obj
+    pairs = []
     for key, value in items:
         if isinstance(value, (list, tuple)):
-            for item in value:
-                yield key, item
+            pairs.extend((key, item) for item in value)
         else:
-            yield key, value
+            pairs.append((key, value))
+    return pairs
+
+
+def _quote_query_part(value: t.Any, charset: str) -> str:
+    if not isinstance(value, str):
+        if isinstance(value, (bytes, bytearray)):
+            return quote_plus(bytes(value), safe="")
+        value = str(value)
+    # Most keys and values (ids, page numbers, words) need no quoting, and
+    # skipping quote_plus for them makes building URLs several times faster.
+    if value.isalnum() and value.isascii():
+        return value
+    return quote_plus(value, safe="", encoding=charset)
 
 
 def url_encode(obj: t.Any, charset: str = "utf-8", sort: bool = False, key: t.Optional[t.Callable] = None) -> str:
@@ -61,11 +74,12 @@ def url_encode(obj: t.Any, charset: str = "utf-8", sort: bool = False, key: t.Op
 
     List and tuple values repeat the key; ``None`` values are left out.
     """
-    pairs = [(k, v) for k, v in _iter_pairs(obj) if v is not None]
+    pairs = _pairs(obj)
     if sort:
         pairs.sort(key=key)
+    quote_part = _quote_query_part
     return "&".join(
-        f"{url_quote_plus(k, charset)}={url_quote_plus(v, charset)}" for k, v in pairs
+        [f"{quote_part(k, charset)}={quote_part(v, charset)}" for k, v in pairs if v is not None]
     )
 
 
