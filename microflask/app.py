@@ -1,0 +1,842 @@
+"""The application object: ``Flask``, the WSGI application users create.
+
+A request's life, in the order of the methods below: ``__call__`` ->
+``wsgi_app`` (push the contexts) -> ``full_dispatch_request`` ->
+``preprocess_request`` (url value preprocessors, ``before_request``) ->
+``dispatch_request`` (the view) -> ``finalize_request`` (``make_response``,
+``process_response``: ``after_request``, save the session) -> back in
+``wsgi_app``, the response is sent and the contexts popped (teardown
+functions). Errors take the ``handle_user_exception`` /
+``handle_http_exception`` / ``handle_exception`` path to an error handler.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import typing as t
+import weakref
+from datetime import timedelta
+from itertools import chain
+from threading import Lock
+
+from .config import Config, ConfigAttribute
+from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
+from .datastructures import Headers, ImmutableDict
+from .exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
+from .globals import _cv_app, _cv_request, request_ctx
+from .json.provider import DefaultJSONProvider, JSONProvider
+from .routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
+from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .sessions import SessionInterface
+from .urls import url_quote
+from .utils import cached_property
+from .utils import redirect as _toolkit_redirect
+from .wrappers import Request, Response
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    import logging
+
+    from .testing import FlaskClient
+
+_F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
+
+# The flag the compiler sets on ``async def`` functions: a cheaper test than
+# inspect.iscoroutinefunction, which ensure_sync runs for every view call.
+_CO_COROUTINE = 0x80
+
+
+def _make_timedelta(value: t.Union[timedelta, int, None]) -> t.Optional[timedelta]:
+    """Durations in config may be given in seconds, as in Flask."""
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+def _blueprint_scopes(blueprints: t.List[str]) -> t.Tuple[t.Optional[str], ...]:
+    """The registry keys for a request: its blueprints innermost first, then the app."""
+    return (*blueprints, None)
+
+
+class Flask(Scaffold):
+    """The WSGI application: ``app = Flask(__name__)``.
+
+    ``import_name`` locates the app's files: its folder is ``root_path``,
+    with ``static/`` served at ``/static`` and ``templates/`` for templates.
+    """
+
+    request_class: t.Type[Request] = Request
+    response_class: t.Type[Response] = Response
+    aborter_class = Aborter
+    app_ctx_globals_class = _AppCtxGlobals
+    config_class = Config
+    json_provider_class: t.Type[JSONProvider] = DefaultJSONProvider
+    url_rule_class = Rule
+    url_map_class = Map
+    test_client_class: t.Optional[t.Type["FlaskClient"]] = None
+    test_cli_runner_class: t.Optional[type] = None
+    session_interface: SessionInterface = SessionInterface()
+    jinja_options: t.Dict[str, t.Any] = {}
+
+    testing = ConfigAttribute("TESTING")
+    secret_key = ConfigAttribute("SECRET_KEY")
+    permanent_session_lifetime = ConfigAttribute("PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta)
+    use_x_sendfile = ConfigAttribute("USE_X_SENDFILE")
+
+    default_config = ImmutableDict(
+        {
+            "ENV": None,
+            "DEBUG": None,
+            "TESTING": False,
+            "PROPAGATE_EXCEPTIONS": None,
+            "SECRET_KEY": None,
+            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+            "USE_X_SENDFILE": False,
+            "SERVER_NAME": None,
+            "APPLICATION_ROOT": "/",
+            "SESSION_COOKIE_NAME": "session",
+            "SESSION_COOKIE_DOMAIN": None,
+            "SESSION_COOKIE_PATH": None,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SECURE": False,
+            "SESSION_COOKIE_SAMESITE": None,
+            "SESSION_REFRESH_EACH_REQUEST": True,
+            "MAX_CONTENT_LENGTH": None,
+            "SEND_FILE_MAX_AGE_DEFAULT": None,
+            "TRAP_BAD_REQUEST_ERRORS": None,
+            "TRAP_HTTP_EXCEPTIONS": False,
+            "EXPLAIN_TEMPLATE_LOADING": False,
+            "PREFERRED_URL_SCHEME": "http",
+            "JSON_AS_ASCII": None,
+            "JSON_SORT_KEYS": None,
+            "JSONIFY_PRETTYPRINT_REGULAR": None,
+            "JSONIFY_MIMETYPE": None,
+            "TEMPLATES_AUTO_RELOAD": None,
+            "MAX_COOKIE_SIZE": 4093,
+        }
+    )
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: t.Optional[str] = None,
+        static_folder: t.Optional[t.Union[str, "os.PathLike[str]"]] = "static",
+        static_host: t.Optional[str] = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: t.Optional[t.Union[str, "os.PathLike[str]"]] = "templates",
+        instance_path: t.Optional[str] = None,
+        instance_relative_config: bool = False,
+        root_path: t.Optional[str] = None,
+    ) -> None:
+        super().__init__(
+            import_name=import_name,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            template_folder=template_folder,
+            root_path=root_path,
+        )
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(f"If an instance path is provided it must be absolute, not {instance_path!r}.")
+        self.instance_path = instance_path
+        self.config = self.make_config(instance_relative_config)
+        self.aborter = self.make_aborter()
+        self.json: JSONProvider = self.json_provider_class(self)
+        self.url_build_error_handlers: t.List[t.Callable[[Exception, str, t.Dict[str, t.Any]], str]] = []
+        self.before_first_request_funcs: t.List[t.Callable[[], None]] = []
+        self.teardown_appcontext_funcs: t.List[t.Callable[[t.Optional[BaseException]], None]] = []
+        self.shell_context_processors: t.List[t.Callable[[], t.Dict[str, t.Any]]] = []
+        self.blueprints: t.Dict[str, t.Any] = {}
+        self.extensions: t.Dict[str, t.Any] = {}
+        self.url_map = self.url_map_class()
+        self.url_map.host_matching = host_matching
+        self.subdomain_matching = subdomain_matching
+        self._got_first_request = False
+        self._before_request_lock = Lock()
+
+        if self.has_static_folder:
+            if bool(static_host) != host_matching:
+                raise ValueError("'static_host' must be set if and only if 'host_matching' is enabled.")
+            # A weak reference, so the app and its static view do not keep
+            # each other alive.
+            self_ref = weakref.ref(self)
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=lambda **kw: self_ref().send_static_file(**kw),  # type: ignore[union-attr]
+            )
+
+    # -- identity and configuration ----------------------------------------------
+
+    @cached_property
+    def name(self) -> str:  # type: ignore[override]
+        """The import name, or the script's name when the app lives in ``__main__``."""
+        if self.import_name == "__main__":
+            filename = getattr(sys.modules["__main__"], "__file__", None)
+            if filename is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(filename))[0]
+        return self.import_name
+
+    @property
+    def debug(self) -> bool:
+        """Debug mode (``DEBUG`` in config): tracebacks in the browser, reloader, no caching."""
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+
+    @property
+    def propagate_exceptions(self) -> bool:
+        """``PROPAGATE_EXCEPTIONS``, else true in testing or debug mode."""
+        value = self.config["PROPAGATE_EXCEPTIONS"]
+        if value is not None:
+            return bool(value)
+        return bool(self.testing or self.debug)
+
+    @property
+    def got_first_request(self) -> bool:
+        return self._got_first_request
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """The ``Config``, filled with ``default_config``; relative to the instance
+        folder when ``instance_relative``."""
+        root_path = self.instance_path if instance_relative else self.root_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = _env_flag("FLASK_DEBUG")
+        return self.config_class(root_path, defaults)
+
+    def make_aborter(self) -> Aborter:
+        return self.aborter_class()
+
+    def auto_find_instance_path(self) -> str:
+        """The ``instance`` folder next to the app's package or module."""
+        return os.path.join(self.root_path, "instance")
+
+    def open_instance_resource(self, resource: str, mode: str = "rb") -> t.IO[t.Any]:
+        """Open a file in the instance folder (which may be written to)."""
+        return open(os.path.join(self.instance_path, resource), mode)
+
+    @cached_property
+    def logger(self) -> "logging.Logger":
+        """The ``logging`` logger named after the app; writes to the request's ``wsgi.errors``."""
+        from .logging import create_logger
+
+        return create_logger(self)
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method '{f_name}' can no longer be called on the application."
+                " It has already handled its first request, any changes will not be"
+                " applied consistently. Make sure all imports, decorators, functions,"
+                " etc. needed to set up the application are done before running it."
+            )
+
+    # -- registration ------------------------------------------------------------
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: t.Optional[str] = None,
+        view_func: t.Optional[t.Callable[..., t.Any]] = None,
+        provide_automatic_options: t.Optional[bool] = None,
+        **options: t.Any,
+    ) -> None:
+        """Connect a URL rule to an endpoint and (optionally) its view function.
+
+        ``methods`` default to the view's ``methods`` attribute or ``GET``;
+        ``OPTIONS`` is answered automatically unless the view handles it.
+        """
+        if endpoint is None:
+            endpoint = _endpoint_from_view_func(view_func)  # type: ignore[arg-type]
+        options["endpoint"] = endpoint
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for example:"
+                ' @app.route(..., methods=["POST"])'
+            )
+        methods = {item.upper() for item in methods}
+        methods |= set(getattr(view_func, "required_methods", ()))
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+        if provide_automatic_options is None:
+            provide_automatic_options = "OPTIONS" not in methods
+        if provide_automatic_options:
+            methods.add("OPTIONS")
+
+        rule_obj = self.url_rule_class(rule, methods=methods, **options)
+        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        self.url_map.add(rule_obj)
+        if view_func is not None:
+            existing = self.view_functions.get(endpoint)
+            if existing is not None and existing is not view_func:
+                raise AssertionError(
+                    f"View function mapping is overwriting an existing endpoint function: {endpoint}"
+                )
+            self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def teardown_appcontext(self, f: _F) -> _F:
+        """Run ``f(exc)`` when the application context pops, even after an error."""
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    @setupmethod
+    def before_first_request(self, f: _F) -> _F:
+        """Deprecated (as in Flask 2.2): run ``f()`` once, before the first request."""
+        import warnings
+
+        warnings.warn(
+            "'before_first_request' is deprecated and will be removed. Run setup code"
+            " while creating the application instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self.before_first_request_funcs.append(f)
+        return f
+
+    @setupmethod
+    def shell_context_processor(self, f: _F) -> _F:
+        """Register ``f()`` whose dict is added to the ``flask shell`` namespace."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> t.Dict[str, t.Any]:
+        """The names the interactive shell starts with: ``app``, ``g`` and processors' names."""
+        from .globals import g
+
+        context = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            context.update(processor())
+        return context
+
+    # -- contexts ----------------------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """A new application context: ``with app.app_context(): ...``."""
+        return AppContext(self)
+
+    def request_context(self, environ: t.Dict[str, t.Any]) -> RequestContext:
+        """A new request context for a WSGI environ."""
+        return RequestContext(self, environ)
+
+    def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
+        """A request context for a request built from ``EnvironBuilder`` arguments,
+        for tests: ``with app.test_request_context('/?q=1'): ...``."""
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
+
+    def create_url_adapter(self, request: t.Optional[Request]) -> t.Optional[MapAdapter]:
+        """The URL adapter for a request, or for building URLs outside one
+        (then only if ``SERVER_NAME`` is set)."""
+        if request is not None:
+            # Without subdomain matching, every request is for the default
+            # subdomain, whatever Host it names.
+            subdomain = None if self.subdomain_matching else (self.url_map.default_subdomain or None)
+            return self.url_map.bind_to_environ(
+                request.environ, server_name=self.config["SERVER_NAME"], subdomain=subdomain
+            )
+        server_name = self.config["SERVER_NAME"]
+        if server_name is not None:
+            return self.url_map.bind(
+                server_name,
+                script_name=self.config["APPLICATION_ROOT"],
+                url_scheme=self.config["PREFERRED_URL_SCHEME"],
+            )
+        return None
+
+    # -- the request's life ------------------------------------------------------
+
+    def __call__(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
+        """The WSGI entry point; wrap ``app.wsgi_app`` (not ``app``) with middleware."""
+        return self.wsgi_app(environ, start_response)
+
+    def wsgi_app(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
+        """Handle one request: push the contexts, dispatch, send the response, pop."""
+        ctx = self.request_context(environ)
+        error: t.Optional[BaseException] = None
+        try:
+            try:
+                ctx.push()
+                response = self.full_dispatch_request()
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except BaseException as e:
+                error = e
+                raise
+            return response(environ, start_response)
+        finally:
+            preserve = environ.get("werkzeug.debug.preserve_context")
+            if preserve is not None:
+                preserve(_cv_app.get())
+                preserve(_cv_request.get())
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            ctx.pop(error)
+
+    def full_dispatch_request(self) -> Response:
+        """Preprocess, dispatch and finalize, turning exceptions into responses."""
+        if not self._got_first_request:
+            self._run_before_first_request()
+        try:
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def _run_before_first_request(self) -> None:
+        with self._before_request_lock:
+            if self._got_first_request:
+                return
+            for func in self.before_first_request_funcs:
+                self.ensure_sync(func)()
+            self._got_first_request = True
+
+    def preprocess_request(self) -> t.Optional[t.Any]:
+        """Run URL value preprocessors, then ``before_request`` functions, app first.
+
+        A ``before_request`` function that returns a value stops the request:
+        that value is the response, and the view is not called.
+        """
+        if not (self.url_value_preprocessors or self.before_request_funcs):
+            return None
+        req = request_ctx.request
+        scopes = _blueprint_scopes(req.blueprints)[::-1]
+        for name in scopes:
+            for url_func in self.url_value_preprocessors.get(name, ()):
+                url_func(req.endpoint, req.view_args)
+        for name in scopes:
+            for before_func in self.before_request_funcs.get(name, ()):
+                rv = self.ensure_sync(before_func)()
+                if rv is not None:
+                    return rv
+        return None
+
+    def dispatch_request(self) -> t.Any:
+        """Call the view for the matched rule; answer OPTIONS automatically."""
+        req = _cv_request.get().request
+        if req.routing_exception is not None:
+            self.raise_routing_exception(req)
+        rule = req.url_rule
+        if req.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+            return self.make_default_options_response()
+        view = self.view_functions[rule.endpoint]  # type: ignore[union-attr]
+        return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type]
+
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
+        """Raise the exception URL matching produced (404, 405, a redirect)."""
+        raise request.routing_exception  # type: ignore[misc]
+
+    def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
+        """Turn the view's return value into a response and run ``process_response``.
+
+        When handling an error (``from_error_handler``), a failure here is
+        logged instead of raised, so the error response still goes out.
+        """
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception("Request finalizing failed with an error while handling an error")
+        return response
+
+    def process_response(self, response: Response) -> Response:
+        """Run ``after_this_request`` and ``after_request`` functions (innermost
+        blueprint first, app last), then save the session."""
+        ctx = _cv_request.get()
+        for func in ctx._after_request_functions:
+            response = self.ensure_sync(func)(response)
+        if self.after_request_funcs:
+            for name in _blueprint_scopes(ctx.request.blueprints):
+                for func in reversed(self.after_request_funcs.get(name, ())):
+                    response = self.ensure_sync(func)(response)
+        if ctx.session_opened and not self.session_interface.is_null_session(ctx.session):
+            self.session_interface.save_session(self, ctx.session, response)
+        return response
+
+    def do_teardown_request(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]
+        """Run the ``teardown_request`` functions, innermost blueprint first.
+
+        Every function runs even if one fails; the first failure is raised
+        once all have run.
+        """
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        if not self.teardown_request_funcs:
+            return
+        blueprints = _cv_request.get().request.blueprints
+        funcs = [
+            func
+            for name in _blueprint_scopes(blueprints)
+            for func in reversed(self.teardown_request_funcs.get(name, ()))
+        ]
+        self._run_teardowns(funcs, exc)
+
+    def do_teardown_appcontext(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]
+        """Run the ``teardown_appcontext`` functions, last registered first."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        self._run_teardowns(list(reversed(self.teardown_appcontext_funcs)), exc)
+
+    def _run_teardowns(self, funcs: t.List[t.Callable[..., t.Any]], exc: t.Optional[BaseException]) -> None:
+        first_failure: t.Optional[BaseException] = None
+        for func in funcs:
+            try:
+                self.ensure_sync(func)(exc)
+            except Exception as failure:
+                if first_failure is None:
+                    first_failure = failure
+        if first_failure is not None:
+            raise first_failure
+
+    # -- responses ---------------------------------------------------------------
+
+    def make_response(self, rv: t.Any) -> Response:
+        """Convert a view's return value into a ``response_class`` instance.
+
+        ``str``/``bytes`` and iterators become the body; ``dict``/``list`` are
+        sent as JSON; a tuple adds a status and/or headers:
+        ``(body, status)``, ``(body, headers)``, ``(body, status, headers)``;
+        a response object or any WSGI callable is used as is.
+        """
+        if type(rv) is str:  # the common case, first
+            return self.response_class(rv)
+        status = headers = None
+        if isinstance(rv, tuple):
+            if len(rv) == 3:
+                rv, status, headers = rv
+            elif len(rv) == 2:
+                if isinstance(rv[1], (Headers, dict, tuple, list)):
+                    rv, headers = rv
+                else:
+                    rv, status = rv
+            else:
+                raise TypeError(
+                    "The view function did not return a valid response tuple. The tuple"
+                    " must have the form (body, status, headers), (body, status), or"
+                    " (body, headers)."
+                )
+        if rv is None:
+            raise TypeError(
+                f"The view function for {request_ctx.request.endpoint!r} did not return a"
+                " valid response. The function either returned None or ended without a"
+                " return statement."
+            )
+        if not isinstance(rv, self.response_class):
+            rv = self._coerce_response(rv)
+        if status is not None:
+            if isinstance(status, (str, bytes, bytearray)):
+                rv.status = status if isinstance(status, str) else status.decode("latin-1")
+            else:
+                rv.status_code = status
+        if headers:
+            rv.headers.update(headers)
+        return rv
+
+    def _coerce_response(self, rv: t.Any) -> Response:
+        """A ``response_class`` instance for a body, a JSON value or a WSGI callable."""
+        if isinstance(rv, (str, bytes, bytearray)) or _is_iterator(rv):
+            return self.response_class(rv)
+        if isinstance(rv, (dict, list)):
+            return self.json.response(rv)
+        if isinstance(rv, Response) or callable(rv):
+            try:
+                return self.response_class.force_type(rv, request_ctx.request.environ)
+            except TypeError as error:
+                raise TypeError(
+                    f"{error}\nThe view function did not return a valid response. The return"
+                    " type must be a string, dict, list, tuple with headers or status,"
+                    f" Response instance, or WSGI callable, but it was a {type(rv).__name__}."
+                ).with_traceback(sys.exc_info()[2]) from None
+        raise TypeError(
+            "The view function did not return a valid response. The return type must be"
+            " a string, dict, list, tuple with headers or status, Response instance, or"
+            f" WSGI callable, but it was a {type(rv).__name__}."
+        )
+
+    def make_default_options_response(self) -> Response:
+        """The automatic answer to OPTIONS: an empty 200 with ``Allow``."""
+        adapter = _cv_request.get().url_adapter
+        response = self.response_class()
+        response.allow.update(adapter.allowed_methods())  # type: ignore[union-attr]
+        return response
+
+    def redirect(self, location: str, code: int = 302) -> Response:
+        """A redirect response (``microflask.redirect`` calls this on ``current_app``)."""
+        return _toolkit_redirect(location, code=code, Response=self.response_class)
+
+    # -- errors ------------------------------------------------------------------
+
+    def handle_user_exception(self, e: Exception) -> t.Any:
+        """Find the handler for an exception raised while dispatching.
+
+        HTTP errors go to ``handle_http_exception``; other exceptions to their
+        registered handler, or are re-raised for ``handle_exception``.
+        """
+        if isinstance(e, BadRequestKeyError) and (self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]):
+            e.show_exception = True  # type: ignore[attr-defined]
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        handler = self._find_error_handler(e, request_ctx.request.blueprints)
+        if handler is None:
+            raise
+        return self.ensure_sync(handler)(e)
+
+    def handle_http_exception(self, e: HTTPException) -> t.Any:
+        """The registered handler's result for an HTTP error, or the error itself
+        (which is a response). Redirects from routing are never handled."""
+        if e.code is None or isinstance(e, RoutingException):
+            return e
+        handler = self._find_error_handler(e, request_ctx.request.blueprints)
+        if handler is None:
+            return e
+        return self.ensure_sync(handler)(e)
+
+    def trap_http_exception(self, e: Exception) -> bool:
+        """Whether an HTTP error should propagate like any other exception
+        (``TRAP_HTTP_EXCEPTIONS``, ``TRAP_BAD_REQUEST_ERRORS``) instead of
+        becoming a response, to see a traceback while debugging."""
+        if self.config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
+            return True
+        if trap_bad_request:
+            return isinstance(e, BadRequest)
+        return False
+
+    def handle_exception(self, e: Exception) -> Response:
+        """An exception nothing handled: re-raise it when propagating (testing,
+        debug), else log it and answer 500, through a 500 handler if any."""
+        exc_info = sys.exc_info()
+        if self.propagate_exceptions:
+            if exc_info[1] is e:
+                raise
+            raise e
+        self.log_exception(exc_info)
+        server_error: t.Any = InternalServerError(original_exception=e)
+        handler = self._find_error_handler(server_error, request_ctx.request.blueprints)
+        if handler is not None:
+            server_error = self.ensure_sync(handler)(server_error)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(self, exc_info: t.Any) -> None:
+        """Log an unhandled exception with the request's path and method."""
+        req = request_ctx.request
+        self.logger.error(f"Exception on {req.path} [{req.method}]", exc_info=exc_info)
+
+    def should_ignore_error(self, error: t.Optional[BaseException]) -> bool:
+        """Whether teardown functions should see ``None`` instead of ``error``."""
+        return False
+
+    def _find_error_handler(
+        self, e: Exception, blueprints: t.List[str]
+    ) -> t.Optional[t.Callable[[Exception], t.Any]]:
+        """The handler for ``e``: by status code before class, blueprint before
+        app, and the closest class in the exception's MRO."""
+        exc_class, code = self._get_exc_class_and_code(type(e))
+        codes = (code, None) if code is not None else (None,)
+        for handler_code in codes:
+            for name in _blueprint_scopes(blueprints):
+                handler_map = self.error_handler_spec.get(name, {}).get(handler_code)
+                if not handler_map:
+                    continue
+                for cls in exc_class.__mro__:
+                    handler = handler_map.get(cls)
+                    if handler is not None:
+                        return handler
+        return None
+
+    # -- URL building -------------------------------------------------------------
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: t.Optional[str] = None,
+        _method: t.Optional[str] = None,
+        _scheme: t.Optional[str] = None,
+        _external: t.Optional[bool] = None,
+        **values: t.Any,
+    ) -> str:
+        """The URL for ``endpoint`` with ``values`` (unknown ones become the query
+        string). In a request the URL is relative; outside one it needs
+        ``SERVER_NAME`` and is absolute. ``.name`` means "in the current blueprint"."""
+        req_ctx = _cv_request.get(None)
+        if req_ctx is not None:
+            url_adapter = req_ctx.url_adapter
+            blueprint_name = req_ctx.request.blueprint
+            if endpoint[:1] == ".":
+                endpoint = f"{blueprint_name}{endpoint}" if blueprint_name is not None else endpoint[1:]
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            app_ctx = _cv_app.get(None)
+            url_adapter = app_ctx.url_adapter if app_ctx is not None else self.create_url_adapter(None)
+            if url_adapter is None:
+                raise RuntimeError(
+                    "Unable to build URLs outside an active request without 'SERVER_NAME'"
+                    " configured. Also configure 'APPLICATION_ROOT' and"
+                    " 'PREFERRED_URL_SCHEME' as needed."
+                )
+            if _external is None:
+                _external = True
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+        self.inject_url_defaults(endpoint, values)
+        try:
+            rv = url_adapter.build(  # type: ignore[union-attr]
+                endpoint, values, method=_method, url_scheme=_scheme, force_external=_external
+            )
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            return self.handle_url_build_error(error, endpoint, values)
+        if _anchor is not None:
+            rv = f"{rv}#{url_quote(_anchor, safe='%!#$&()*+,/:;=?@')}"
+        return rv
+
+    def inject_url_defaults(self, endpoint: str, values: t.Dict[str, t.Any]) -> None:
+        """Let ``url_defaults`` functions (app, then the endpoint's blueprints) add values."""
+        if not self.url_default_functions:
+            return
+        names: t.List[t.Optional[str]] = [None]
+        if "." in endpoint:
+            blueprint = endpoint.rpartition(".")[0]
+            parts = blueprint.split(".")
+            names.extend(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        for name in names:
+            for func in self.url_default_functions.get(name, ()):
+                func(endpoint, values)
+
+    def handle_url_build_error(self, error: BuildError, endpoint: str, values: t.Dict[str, t.Any]) -> str:
+        """Give ``url_build_error_handlers`` a chance to supply a URL, else re-raise."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as e:
+                error = e
+            else:
+                if rv is not None:
+                    return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
+
+    # -- async support -----------------------------------------------------------
+
+    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """``func`` itself, or a sync wrapper when it is an ``async def`` function."""
+        code = getattr(func, "__code__", None)
+        if code is not None:
+            is_async = bool(code.co_flags & _CO_COROUTINE)
+        else:
+            import inspect
+
+            is_async = inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
+                getattr(func, "__call__", None)
+            )
+        return self.async_to_sync(func) if is_async else func
+
+    def async_to_sync(self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]) -> t.Callable[..., t.Any]:
+        """Run a coroutine function to completion on a fresh asyncio event loop.
+
+        The request's context variables are copied into the loop's task, so
+        ``request`` and ``g`` work inside the coroutine.
+        """
+        import asyncio
+        import functools
+
+        @functools.wraps(func)
+        def run(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return asyncio.run(func(*args, **kwargs))
+
+        return run
+
+    # -- the development server --------------------------------------------------
+
+    def run(
+        self,
+        host: t.Optional[str] = None,
+        port: t.Optional[int] = None,
+        debug: t.Optional[bool] = None,
+        load_dotenv: bool = True,
+        **options: t.Any,
+    ) -> None:
+        """Serve the app with the development server (127.0.0.1:5000 by default).
+
+        ``debug`` turns on the reloader and the traceback page; options go to
+        ``microflask.serving.run_simple``. Not for production.
+        """
+        from .serving import run_simple
+
+        if debug is not None:
+            self.debug = bool(debug)
+        server_name = self.config.get("SERVER_NAME")
+        sn_host, _, sn_port = (server_name or "").partition(":")
+        host = host or sn_host or "127.0.0.1"
+        port = int(port) if port or port == 0 else int(sn_port or 5000)
+        options.setdefault("use_reloader", self.debug)
+        options.setdefault("use_debugger", self.debug)
+        options.setdefault("threaded", True)
+        sys.stderr.write(f" * Serving microflask app '{self.name}'\n * Debug mode: {'on' if self.debug else 'off'}\n")
+        try:
+            run_simple(host, port, self, **options)
+        finally:
+            self._got_first_request = False
+
+    def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> "FlaskClient":
+        """A test client: ``app.test_client().get('/')`` runs a request in-process."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import FlaskClient as cls  # type: ignore[no-redef]
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[misc]
+
+    # -- static files ----------------------------------------------------------
+
+    def get_send_file_max_age(self, filename: t.Optional[str]) -> t.Optional[int]:
+        """Cache seconds for a static file: ``SEND_FILE_MAX_AGE_DEFAULT`` (None: browser decides)."""
+        value = self.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if value is None:
+            return None
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return int(value)
+
+    def send_static_file(self, filename: str) -> Response:
+        """The view of the ``static`` route: a file from ``static_folder``."""
+        if not self.has_static_folder:
+            raise RuntimeError("'static_folder' must be set to serve static_files.")
+        from .helpers import send_from_directory
+
+        max_age = self.get_send_file_max_age(filename)
+        return send_from_directory(self.static_folder, filename, max_age=max_age)  # type: ignore[arg-type]
+
+
+def _is_iterator(value: t.Any) -> bool:
+    return hasattr(value, "__next__") and hasattr(value, "__iter__")
+
+
+def _env_flag(name: str) -> t.Optional[bool]:
+    """An environment variable as a flag: unset is None; 0/false/no are False."""
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return value.lower() not in {"0", "false", "no", ""}

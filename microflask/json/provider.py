@@ -1,0 +1,146 @@
+"""JSON providers: how an application turns Python values into JSON and back.
+
+``app.json`` is a provider. ``jsonify``, the ``flask.json`` functions, the
+test client and ``request.get_json`` all go through it, so replacing it (a
+subclass as ``Flask.json_provider_class``, or ``app.json = MyProvider(app)``)
+changes JSON everywhere. Providers serialise; they never read requests.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import typing as t
+import weakref
+from datetime import date
+
+from ..http import http_date
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from ..app import Flask
+    from ..wrappers import Response
+
+
+class JSONProvider:
+    """The JSON operations an application needs, to be subclassed.
+
+    A subclass for another JSON library implements at least ``dumps`` and
+    ``loads``; ``dump``, ``load`` and ``response`` are built on those two.
+    The app is held as ``self._app``, a weak proxy, so that the app and its
+    provider do not keep each other alive.
+    """
+
+    def __init__(self, app: "Flask") -> None:
+        self._app = weakref.proxy(app)
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """``obj`` serialised as a JSON string."""
+        raise NotImplementedError(f"{type(self).__name__} must implement dumps()")
+
+    def dump(self, obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
+        """Serialise ``obj`` as JSON and write it to the text file ``fp``."""
+        fp.write(self.dumps(obj, **kwargs))
+
+    def loads(self, s: t.Union[str, bytes], **kwargs: t.Any) -> t.Any:
+        """The value that the JSON in ``s`` (a str, or UTF-8/16/32 bytes) stands for."""
+        raise NotImplementedError(f"{type(self).__name__} must implement loads()")
+
+    def load(self, fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
+        """The value that the JSON read from ``fp`` stands for."""
+        return self.loads(fp.read(), **kwargs)
+
+    def _prepare_response_obj(self, args: t.Tuple[t.Any, ...], kwargs: t.Dict[str, t.Any]) -> t.Any:
+        """What ``response(*args, **kwargs)`` serialises: one argument is the
+        value itself, several are a list, keyword arguments are a dict, and
+        nothing at all is ``None``."""
+        if args and kwargs:
+            raise TypeError("app.json.response() takes either positional or keyword arguments, not both")
+        if not args and not kwargs:
+            return None
+        if len(args) == 1:
+            return args[0]
+        return list(args) if args else kwargs
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> "Response":
+        """A ``Response`` with the arguments serialised as an ``application/json`` body.
+
+        ``jsonify()`` calls this on the current app. Pass one value, several
+        (sent as a list) or keyword arguments (sent as an object), not both.
+        """
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self.dumps(obj), mimetype="application/json")
+
+
+def _default(o: t.Any) -> t.Any:
+    """The JSON form of a value the ``json`` module cannot serialise itself."""
+    if isinstance(o, date):
+        return http_date(o)
+    # Decimal, UUID and dataclass instances can only exist once their module
+    # has been imported, so look there instead of importing three modules.
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(o, decimal.Decimal):
+        return str(o)
+    uuid = sys.modules.get("uuid")
+    if uuid is not None and isinstance(o, uuid.UUID):
+        return str(o)
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses is not None and dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return dataclasses.asdict(o)
+    if hasattr(o, "__html__"):
+        return str(o.__html__())
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+class DefaultJSONProvider(JSONProvider):
+    """JSON with the standard library's ``json`` module, for more types.
+
+    Besides what ``json`` handles, ``default`` serialises dates and datetimes
+    (as HTTP dates, ``"Wed, 21 Oct 2015 07:28:00 GMT"``), ``decimal.Decimal``
+    and ``uuid.UUID`` (as strings), dataclass instances (as objects, through
+    ``dataclasses.asdict``) and anything with ``__html__``, such as Markup.
+    """
+
+    #: Applied to every object ``json`` cannot serialise. It returns something
+    #: it can, or raises ``TypeError``. Replace it in a subclass to add types.
+    default: t.Callable[[t.Any], t.Any] = staticmethod(_default)
+
+    #: Escape non-ASCII characters as ``\\uXXXX``. Safer with clients that
+    #: assume ASCII; turning it off gives shorter output.
+    ensure_ascii = True
+
+    #: Sort the keys of every object, so equal data gives equal output (good
+    #: for caching). All keys must then be strings.
+    sort_keys = True
+
+    #: ``response()`` output without indentation or spaces. ``None`` means
+    #: compact unless the app is in debug mode, where it is indented for reading.
+    compact: t.Optional[bool] = None
+
+    #: The mimetype that ``response()`` sets.
+    mimetype = "application/json"
+
+    def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
+        """``json.dumps(obj, **kwargs)``, with ``default``, ``ensure_ascii`` and
+        ``sort_keys`` taken from this provider unless given."""
+        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+        kwargs.setdefault("sort_keys", self.sort_keys)
+        return json.dumps(obj, **kwargs)
+
+    def loads(self, s: t.Union[str, bytes], **kwargs: t.Any) -> t.Any:
+        """``json.loads(s, **kwargs)``; ``s`` may be a str or bytes."""
+        return json.loads(s, **kwargs)
+
+    def response(self, *args: t.Any, **kwargs: t.Any) -> "Response":
+        """A ``Response`` with the arguments serialised as JSON, ending in a newline.
+
+        The body is compact, or indented by two spaces when ``compact`` is
+        ``False`` (or ``None`` and the app is in debug mode). The mimetype is
+        ``self.mimetype``. Pass one value, several (sent as a list) or keyword
+        arguments (sent as an object), not both.
+        """
+        obj = self._prepare_response_obj(args, kwargs)
+        if self.compact is False or (self.compact is None and self._app.debug):
+            body = self.dumps(obj, indent=2)
+        else:
+            body = self.dumps(obj, separators=(",", ":"))
+        return self._app.response_class(f"{body}\n", mimetype=self.mimetype)

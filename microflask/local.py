@@ -1,0 +1,146 @@
+"""Context-local proxies: one global name, a different object per request.
+
+``request``, ``session``, ``g`` and ``current_app`` are ``LocalProxy``
+objects. Each looks up the object it stands for in a ``ContextVar`` every time
+it is used, so the same global means this thread's (or this asyncio task's)
+request. Outside a context, using one raises ``RuntimeError`` with a message
+that says what to do.
+"""
+from __future__ import annotations
+
+import copy
+import operator
+import typing as t
+from contextvars import ContextVar
+
+_T = t.TypeVar("_T")
+_missing = object()
+
+
+def _forward(op: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """A dunder method that applies ``op`` to the proxied object."""
+
+    def method(self: "LocalProxy", *args: t.Any, **kwargs: t.Any) -> t.Any:
+        return op(self._get_current_object(), *args, **kwargs)
+
+    return method
+
+
+def _forward_reflected(op: t.Callable[[t.Any, t.Any], t.Any]) -> t.Callable[..., t.Any]:
+    """``other <op> proxy``: the proxied object on the right."""
+
+    def method(self: "LocalProxy", other: t.Any) -> t.Any:
+        return op(other, self._get_current_object())
+
+    return method
+
+
+class LocalProxy(t.Generic[_T]):
+    """Forwards every operation to the object in a context variable.
+
+    ``LocalProxy(var, "request")`` stands for ``var.get().request``; the name
+    may be dotted. ``unbound_message`` is the ``RuntimeError`` raised when the
+    variable has no value in the current context.
+    """
+
+    __slots__ = ("_var", "_path", "_unbound_message", "__wrapped__")
+
+    def __init__(
+        self,
+        var: "ContextVar[t.Any]",
+        name: t.Optional[str] = None,
+        *,
+        unbound_message: t.Optional[str] = None,
+    ) -> None:
+        object.__setattr__(self, "_var", var)
+        object.__setattr__(self, "_path", tuple(name.split(".")) if name else ())
+        object.__setattr__(self, "_unbound_message", unbound_message or f"object is not bound: {var.name}")
+        object.__setattr__(self, "__wrapped__", var)
+
+    def _get_current_object(self) -> _T:
+        """The real object behind the proxy, for passing to code that needs it."""
+        obj = self._var.get(_missing)
+        if obj is _missing:
+            raise RuntimeError(self._unbound_message)
+        for name in self._path:
+            obj = getattr(obj, name)
+        return obj  # type: ignore[return-value]
+
+    # Attribute access is the hot path (``request.method``): keep it direct.
+    def __getattr__(self, name: str) -> t.Any:
+        return getattr(self._get_current_object(), name)
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        setattr(self._get_current_object(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._get_current_object(), name)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # so isinstance(request, Request) holds
+        try:
+            return type(self._get_current_object())
+        except RuntimeError:
+            return LocalProxy
+
+    def __repr__(self) -> str:
+        try:
+            return repr(self._get_current_object())
+        except RuntimeError:
+            return f"<{type(self).__name__} unbound>"
+
+    def __bool__(self) -> bool:
+        try:
+            return bool(self._get_current_object())
+        except RuntimeError:
+            return False
+
+    def __dir__(self) -> t.List[str]:
+        try:
+            return dir(self._get_current_object())
+        except RuntimeError:
+            return []
+
+    def __hash__(self) -> int:
+        return hash(self._get_current_object())
+
+    __str__ = _forward(str)
+    __bytes__ = _forward(bytes)
+    __format__ = _forward(format)
+    __eq__ = _forward(operator.eq)  # type: ignore[assignment]
+    __ne__ = _forward(operator.ne)  # type: ignore[assignment]
+    __lt__ = _forward(operator.lt)
+    __le__ = _forward(operator.le)
+    __gt__ = _forward(operator.gt)
+    __ge__ = _forward(operator.ge)
+    __len__ = _forward(len)
+    __iter__ = _forward(iter)
+    __reversed__ = _forward(reversed)
+    __contains__ = _forward(operator.contains)
+    __getitem__ = _forward(operator.getitem)
+    __setitem__ = _forward(operator.setitem)
+    __delitem__ = _forward(operator.delitem)
+    __call__ = _forward(lambda obj, *args, **kwargs: obj(*args, **kwargs))
+    __enter__ = _forward(lambda obj: obj.__enter__())
+    __exit__ = _forward(lambda obj, *args: obj.__exit__(*args))
+    __add__ = _forward(operator.add)
+    __sub__ = _forward(operator.sub)
+    __mul__ = _forward(operator.mul)
+    __truediv__ = _forward(operator.truediv)
+    __floordiv__ = _forward(operator.floordiv)
+    __mod__ = _forward(operator.mod)
+    __and__ = _forward(operator.and_)
+    __or__ = _forward(operator.or_)
+    __xor__ = _forward(operator.xor)
+    __radd__ = _forward_reflected(operator.add)
+    __rsub__ = _forward_reflected(operator.sub)
+    __rmul__ = _forward_reflected(operator.mul)
+    __rmod__ = _forward_reflected(operator.mod)
+    __neg__ = _forward(operator.neg)
+    __pos__ = _forward(operator.pos)
+    __invert__ = _forward(operator.invert)
+    __int__ = _forward(int)
+    __float__ = _forward(float)
+    __index__ = _forward(operator.index)
+    __copy__ = _forward(copy.copy)
+    __deepcopy__ = _forward(copy.deepcopy)

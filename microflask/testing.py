@@ -1,0 +1,128 @@
+"""Testing a Flask app without a server: ``app.test_client()`` and
+``app.test_request_context()``.
+
+Both build a WSGI environ with the toolkit's ``EnvironBuilder``, which this
+module teaches about the app (``SERVER_NAME``, ``APPLICATION_ROOT``,
+``PREFERRED_URL_SCHEME``, the app's JSON provider). ``FlaskClient`` then
+calls the app in-process; ``with client:`` keeps the last request's context
+open so a test can inspect ``request``, ``session`` and ``g`` afterwards.
+"""
+from __future__ import annotations
+
+import typing as t
+from contextlib import ExitStack
+from copy import copy
+from urllib.parse import urlsplit
+
+from . import test as _toolkit
+from .test import TestResponse
+from .wrappers import Request
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .app import Flask
+
+
+class EnvironBuilder(_toolkit.EnvironBuilder):
+    """An ``EnvironBuilder`` whose defaults come from the app's config.
+
+    ``subdomain`` and ``url_scheme`` adjust the base URL; they cannot be
+    combined with an explicit ``base_url``.
+    """
+
+    def __init__(
+        self,
+        app: "Flask",
+        path: str = "/",
+        base_url: t.Optional[str] = None,
+        subdomain: t.Optional[str] = None,
+        url_scheme: t.Optional[str] = None,
+        *args: t.Any,
+        **kwargs: t.Any,
+    ) -> None:
+        if base_url is not None and (subdomain or url_scheme):
+            raise ValueError('Cannot pass "subdomain" or "url_scheme" with "base_url".')
+        if base_url is None:
+            host = app.config.get("SERVER_NAME") or "localhost"
+            if subdomain:
+                host = f"{subdomain}.{host}"
+            if url_scheme is None:
+                url_scheme = app.config["PREFERRED_URL_SCHEME"]
+            url = urlsplit(path)
+            app_root = app.config["APPLICATION_ROOT"].lstrip("/")
+            base_url = f"{url.scheme or url_scheme}://{url.netloc or host}/{app_root}"
+            path = url.path + (f"?{url.query}" if url.query else "")
+        self.app = app
+        super().__init__(path, base_url, *args, **kwargs)
+
+    def json_dumps(self, obj: t.Any, **kwargs: t.Any) -> str:  # type: ignore[override]
+        """Serialise ``json=`` bodies with the app's JSON provider."""
+        return self.app.json.dumps(obj, **kwargs)
+
+
+class FlaskClient(_toolkit.Client):
+    """The test client ``app.test_client()`` returns.
+
+    Requests carry ``REMOTE_ADDR=127.0.0.1`` and a test user agent unless
+    ``environ_base`` says otherwise.
+    """
+
+    application: "Flask"
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.preserve_context = False
+        self._new_contexts: t.List[t.ContextManager[t.Any]] = []
+        self._context_stack = ExitStack()
+        self.environ_base = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "microflask-test-client"}
+
+    def _copy_environ(self, other: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
+        environ = {**self.environ_base, **other}
+        if self.preserve_context:
+            environ["werkzeug.debug.preserve_context"] = self._new_contexts.append
+        return environ
+
+    def _request_from(self, args: t.Tuple[t.Any, ...], kwargs: t.Dict[str, t.Any]) -> Request:
+        if len(args) == 1 and not kwargs:
+            target = args[0]
+            if isinstance(target, _toolkit.EnvironBuilder):
+                builder = copy(target)
+                builder.environ_base = self._copy_environ(builder.environ_base or {})
+                return builder.get_request()
+            if isinstance(target, dict):
+                builder = _toolkit.EnvironBuilder.from_environ(target, environ_base=self._copy_environ({}))
+                return builder.get_request()
+            if isinstance(target, Request):
+                request = copy(target)
+                request.environ = self._copy_environ(request.environ)
+                return request
+        kwargs["environ_base"] = self._copy_environ(kwargs.get("environ_base") or {})
+        builder = EnvironBuilder(self.application, *args, **kwargs)
+        try:
+            return builder.get_request()
+        finally:
+            builder.close()
+
+    def open(  # type: ignore[override]
+        self, *args: t.Any, buffered: bool = False, follow_redirects: bool = False, **kwargs: t.Any
+    ) -> TestResponse:
+        """Send a request (``EnvironBuilder`` arguments) and return the response.
+
+        Inside ``with client:``, the contexts of the last request stay pushed
+        until the next request or the end of the block.
+        """
+        self._context_stack.close()
+        response = super().open(*args, buffered=buffered, follow_redirects=follow_redirects, **kwargs)
+        response.json_module = self.application.json  # type: ignore[assignment]
+        while self._new_contexts:
+            self._context_stack.enter_context(self._new_contexts.pop())
+        return response
+
+    def __enter__(self) -> "FlaskClient":
+        if self.preserve_context:
+            raise RuntimeError("Cannot nest client invocations")
+        self.preserve_context = True
+        return self
+
+    def __exit__(self, exc_type: t.Any, exc_value: t.Any, tb: t.Any) -> None:
+        self.preserve_context = False
+        self._context_stack.close()
