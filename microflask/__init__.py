@@ -4,33 +4,84 @@ The package is three layers. The toolkit (routing, exceptions, http,
 datastructures, formparser, wrappers, utils, urls, wsgi, test, serving)
 plays Werkzeug's role; ``microflask.jinja`` plays Jinja's; the framework
 modules built on both (app, ctx, globals, helpers, ...) play Flask's. Lower
-layers never import higher ones. This module re-exports what ``flask`` does.
+layers never import higher ones.
+
+This module offers the names ``flask`` does. Each is imported on first use
+(PEP 562's module ``__getattr__``), so ``import microflask`` is nearly free
+and a tool that only needs ``microflask.markup`` never loads the framework.
 """
-from .app import Flask
-from .config import Config
-from .ctx import after_this_request, copy_current_request_context, has_app_context, has_request_context
-from .globals import current_app, g, request, session
-from .helpers import (
-    abort,
-    get_debug_flag,
-    get_load_dotenv,
-    make_response,
-    redirect,
-    send_file,
-    send_from_directory,
-    stream_with_context,
-    url_for,
-)
-from .json import jsonify
-from .markup import Markup, escape
-from .wrappers import Request, Response
+from __future__ import annotations
+
+import importlib
+
+# Not ``import typing``: it alone would double the cost of importing this package.
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Config", "Flask", "Markup", "Request", "Response", "abort", "after_this_request",
-    "copy_current_request_context", "current_app", "escape", "g", "get_debug_flag",
-    "get_load_dotenv", "has_app_context", "has_request_context", "jsonify", "make_response",
-    "redirect", "request", "send_file", "send_from_directory", "session", "stream_with_context",
-    "url_for",
-]
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "Flask": "app",
+    "Config": "config",
+    "after_this_request": "ctx",
+    "copy_current_request_context": "ctx",
+    "has_app_context": "ctx",
+    "has_request_context": "ctx",
+    "current_app": "globals",
+    "g": "globals",
+    "request": "globals",
+    "session": "globals",
+    "abort": "helpers",
+    "get_debug_flag": "helpers",
+    "get_load_dotenv": "helpers",
+    "make_response": "helpers",
+    "redirect": "helpers",
+    "send_file": "helpers",
+    "send_from_directory": "helpers",
+    "stream_with_context": "helpers",
+    "url_for": "helpers",
+    "jsonify": "json",
+    "Markup": "markup",
+    "escape": "markup",
+    "Request": "wrappers",
+    "Response": "wrappers",
+}
+
+__all__ = sorted(_EXPORTS)
+
+# Captured now: importing the submodule ``microflask.globals`` later binds the
+# name ``globals`` in this namespace, hiding the builtin.
+_namespace = globals()
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .app import Flask
+    from .config import Config
+    from .ctx import after_this_request, copy_current_request_context, has_app_context, has_request_context
+    from .globals import current_app, g, request, session
+    from .helpers import (
+        abort,
+        get_debug_flag,
+        get_load_dotenv,
+        make_response,
+        redirect,
+        send_file,
+        send_from_directory,
+        stream_with_context,
+        url_for,
+    )
+    from .json import jsonify
+    from .markup import Markup, escape
+    from .wrappers import Request, Response
+
+
+def __getattr__(name: str) -> object:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'microflask' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+    _namespace[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> "list[str]":
+    return sorted(set(_namespace) | set(_EXPORTS))

@@ -9,7 +9,6 @@ stream unread; adding it is one ``parse_functions`` entry and a ``MultiPartParse
 from __future__ import annotations
 
 import io
-import tempfile
 import typing as t
 
 from .datastructures import MultiDict
@@ -38,6 +37,8 @@ def default_stream_factory(
     """
     if total_content_length is not None and total_content_length <= _SPOOL_SIZE:
         return io.BytesIO()
+    import tempfile  # imported on first upload: it is slow to import
+
     return t.cast(t.IO[bytes], tempfile.SpooledTemporaryFile(max_size=_SPOOL_SIZE, mode="rb+"))
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 import typing as t
 import warnings
@@ -491,6 +490,8 @@ def parse_etags(value: t.Optional[str]) -> "ETags":
 
 def generate_etag(data: bytes) -> str:
     """A strong ETag for a body: the SHA-1 hex digest of ``data``."""
+    import hashlib
+
     return hashlib.sha1(data).hexdigest()
 
 

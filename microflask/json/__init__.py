@@ -12,14 +12,12 @@ import typing as t
 
 from ..globals import _cv_app, current_app
 from ..markup import Markup
-from .provider import DefaultJSONProvider, JSONProvider
+from .provider import _default
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..wrappers import Response
 
-__all__ = ["DefaultJSONProvider", "JSONProvider", "dump", "dumps", "htmlsafe_dumps", "jsonify", "load", "loads"]
-
-_default = DefaultJSONProvider.default
+__all__ = ["dump", "dumps", "htmlsafe_dumps", "jsonify", "load", "loads"]
 
 
 def dumps(obj: t.Any, **kwargs: t.Any) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import typing as t
-import uuid
 from urllib.parse import quote
 
 from .exceptions import ValidationError
@@ -178,7 +177,9 @@ class UUIDConverter(BaseConverter):
     regex = "[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}"
     weight = 50
 
-    def to_python(self, value: str) -> uuid.UUID:
+    def to_python(self, value: str) -> "uuid.UUID":
+        import uuid  # imported on first use: it slows down importing the package
+
         return uuid.UUID(value)
 
     def to_url(self, value: t.Any) -> str:

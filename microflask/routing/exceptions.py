@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import difflib
 import typing as t
 
 from ..exceptions import BadRequest, HTTPException
@@ -121,6 +120,8 @@ class BuildError(RoutingException, LookupError):
             return _hint_for_rules(rules, self.values, self.method)
         names = [name for name in rules_by_endpoint if isinstance(name, str)]
         if isinstance(self.endpoint, str):
+            import difflib  # only needed to word an error message
+
             close = difflib.get_close_matches(self.endpoint, names, n=1)
             if close:
                 return f" Did you mean {close[0]!r} instead?"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import typing as t
-from pprint import pformat
 from types import MappingProxyType
 from urllib.parse import quote, urljoin
 
@@ -191,6 +190,8 @@ class Map:
         )
 
     def __repr__(self) -> str:
+        from pprint import pformat
+
         return f"{type(self).__name__}({pformat(list(self.iter_rules()))})"
 
 

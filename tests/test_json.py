@@ -1,0 +1,293 @@
+"""JSON support: jsonify, the ``microflask.json`` functions and the app's JSON provider."""
+import dataclasses
+import decimal
+import gc
+import io
+import json
+import uuid
+import weakref
+from datetime import date, datetime, timedelta, timezone
+from wsgiref.validate import validator
+
+import pytest
+
+from microflask import Flask, Markup, jsonify
+from microflask import json as mjson
+from microflask.json.provider import DefaultJSONProvider, JSONProvider
+
+
+@pytest.fixture
+def app():
+    app = Flask(__name__)
+    app.wsgi_app = validator(app.wsgi_app)
+    return app
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: int
+
+
+class Widget:
+    def __html__(self):
+        return "<b>widget</b>"
+
+
+# -- what the default provider serialises ----------------------------------------------
+
+
+def test_dates_become_http_dates_in_utc(app):
+    dumps = app.json.dumps
+    assert dumps(date(2015, 10, 21)) == '"Wed, 21 Oct 2015 00:00:00 GMT"'
+    assert dumps(datetime(2015, 10, 21, 7, 28)) == '"Wed, 21 Oct 2015 07:28:00 GMT"'
+    pacific = timezone(timedelta(hours=-8))
+    assert dumps(datetime(2015, 10, 20, 23, 28, tzinfo=pacific)) == '"Wed, 21 Oct 2015 07:28:00 GMT"'
+
+
+def test_decimals_uuids_dataclasses_and_markup_are_serialised(app):
+    value = {
+        "price": decimal.Decimal("19.99"),
+        "id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        "point": Point(1, 2),
+        "html": Markup("<em>hi</em>"),
+        "widget": Widget(),
+    }
+    assert json.loads(app.json.dumps(value)) == {
+        "price": "19.99",
+        "id": "12345678-1234-5678-1234-567812345678",
+        "point": {"x": 1, "y": 2},
+        "html": "<em>hi</em>",
+        "widget": "<b>widget</b>",
+    }
+
+
+def test_an_unknown_type_is_a_type_error_naming_it(app):
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        app.json.dumps({1, 2})
+    with pytest.raises(TypeError, match="type is not JSON serializable"):
+        app.json.dumps(Point)  # the dataclass itself, not an instance
+
+
+def test_keys_are_sorted_and_non_ascii_is_escaped_by_default(app):
+    assert app.json.dumps({"b": 1, "a": "é"}) == '{"a": "\\u00e9", "b": 1}'
+    assert app.json.dumps({"b": 1, "a": "é"}, sort_keys=False, ensure_ascii=False) == '{"b": 1, "a": "é"}'
+
+
+def test_provider_attributes_change_the_defaults(app):
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    assert app.json.dumps({"b": "é", "a": 1}) == '{"b": "é", "a": 1}'
+
+
+def test_loads_accepts_str_and_bytes(app):
+    assert app.json.loads('{"a": [1, 2]}') == {"a": [1, 2]}
+    assert app.json.loads('{"a": "é"}'.encode()) == {"a": "é"}
+    assert app.json.loads('"x"'.encode("utf-16")) == "x"
+    with pytest.raises(ValueError):
+        app.json.loads(b"{not json")
+
+
+def test_dump_and_load_use_files(app):
+    buffer = io.StringIO()
+    app.json.dump({"when": date(2020, 1, 2)}, buffer)
+    buffer.seek(0)
+    assert app.json.load(buffer) == {"when": "Thu, 02 Jan 2020 00:00:00 GMT"}
+
+
+# -- jsonify and response() ---------------------------------------------------------------
+
+
+def test_jsonify_sends_one_value_compactly_with_a_newline(app_ctx):
+    response = jsonify({"b": 2, "a": [1, None]})
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.get_data(as_text=True) == '{"a":[1,null],"b":2}\n'
+
+
+def test_jsonify_arguments_several_positional_make_a_list_keywords_a_dict(app_ctx):
+    assert jsonify(1, "two").get_data(as_text=True) == '[1,"two"]\n'
+    assert jsonify(name="x", id=3).get_data(as_text=True) == '{"id":3,"name":"x"}\n'
+    assert jsonify().get_data(as_text=True) == "null\n"
+    assert jsonify([1]).get_data(as_text=True) == "[1]\n"
+
+
+def test_jsonify_with_both_kinds_of_arguments_is_a_type_error(app_ctx):
+    with pytest.raises(TypeError, match="not both"):
+        jsonify(1, a=2)
+
+
+def test_jsonify_outside_an_app_context_says_what_to_do():
+    with pytest.raises(RuntimeError, match="application context"):
+        jsonify(a=1)
+
+
+def test_debug_mode_indents_the_response(app):
+    app.debug = True
+    with app.app_context():
+        assert jsonify(a=1, b=[2]).get_data(as_text=True) == '{\n  "a": 1,\n  "b": [\n    2\n  ]\n}\n'
+
+
+def test_compact_overrides_debug_mode(app):
+    app.json.compact = True
+    app.debug = True
+    with app.app_context():
+        assert jsonify(a=1).get_data(as_text=True) == '{"a":1}\n'
+    app.json.compact = False
+    app.debug = False
+    with app.app_context():
+        assert jsonify(a=1).get_data(as_text=True) == '{\n  "a": 1\n}\n'
+
+
+def test_the_response_mimetype_comes_from_the_provider(app_ctx):
+    app_ctx.json.mimetype = "application/vnd.api+json"
+    response = jsonify(a=1)
+    assert response.mimetype == "application/vnd.api+json"
+    assert response.is_json
+
+
+def test_a_view_returning_a_dict_or_jsonify_sends_json(app):
+    @app.route("/user")
+    def user():
+        return {"name": "<Ann>", "joined": date(2020, 1, 2)}
+
+    @app.route("/pair")
+    def pair():
+        return jsonify(1, 2)
+
+    client = app.test_client()
+    response = client.get("/user")
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json == {"joined": "Thu, 02 Jan 2020 00:00:00 GMT", "name": "<Ann>"}
+    assert client.get("/pair").json == [1, 2]
+
+
+# -- the microflask.json functions ---------------------------------------------------------
+
+
+def test_functions_use_the_stdlib_with_extra_types_outside_an_app():
+    assert mjson.dumps({"b": decimal.Decimal("1.5"), "a": 1}) == '{"b": "1.5", "a": 1}'
+    assert mjson.loads(b'{"a": 1}') == {"a": 1}
+    buffer = io.StringIO()
+    mjson.dump([uuid.UUID(int=1)], buffer)
+    buffer.seek(0)
+    assert mjson.load(buffer) == ["00000000-0000-0000-0000-000000000001"]
+
+
+def test_functions_use_the_app_provider_inside_an_app(app_ctx):
+    assert mjson.dumps({"b": 1, "a": 2}) == '{"a": 2, "b": 1}'
+    app_ctx.json.sort_keys = False
+    assert mjson.dumps({"b": 1, "a": 2}) == '{"b": 1, "a": 2}'
+
+
+# -- replacing the provider ------------------------------------------------------------------
+
+
+class TaggingProvider(DefaultJSONProvider):
+    """A provider that adds sets and marks what it loads."""
+
+    sort_keys = False
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, set):
+            return sorted(o)
+        return DefaultJSONProvider.default(o)
+
+    def loads(self, s, **kwargs):
+        value = super().loads(s, **kwargs)
+        return {"loaded_by": "TaggingProvider", "value": value}
+
+
+def test_json_provider_class_on_a_flask_subclass():
+    class MyFlask(Flask):
+        json_provider_class = TaggingProvider
+
+    app = MyFlask(__name__)
+    assert isinstance(app.json, TaggingProvider)
+    with app.app_context():
+        assert jsonify(tags={"b", "a"}, when=date(2020, 1, 2)).get_data(as_text=True) == (
+            '{"tags":["a","b"],"when":"Thu, 02 Jan 2020 00:00:00 GMT"}\n'
+        )
+        assert mjson.loads("1") == {"loaded_by": "TaggingProvider", "value": 1}
+
+
+def test_assigning_app_json_replaces_it_everywhere(app):
+    app.json = TaggingProvider(app)
+
+    @app.route("/echo", methods=["POST"])
+    def echo():
+        from microflask import request
+
+        return {"got": request.get_json()}
+
+    # The client dumps the set, the request loads the body, the view's dict is
+    # dumped, and the client's response loads it: all through TaggingProvider.
+    response = app.test_client().post("/echo", json={"a": {1}})
+    assert response.get_data(as_text=True) == '{"got":{"loaded_by":"TaggingProvider","value":{"a":[1]}}}\n'
+    assert response.json["loaded_by"] == "TaggingProvider"
+
+
+def test_a_provider_for_another_library_needs_only_dumps_and_loads(app):
+    class ReprProvider(JSONProvider):
+        def dumps(self, obj, **kwargs):
+            return json.dumps(obj, separators=(",", ":"))
+
+        def loads(self, s, **kwargs):
+            return json.loads(s)
+
+    app.json = ReprProvider(app)
+    buffer = io.StringIO()
+    app.json.dump({"a": 1}, buffer)
+    assert buffer.getvalue() == '{"a":1}'
+    buffer.seek(0)
+    assert app.json.load(buffer) == {"a": 1}
+    with app.app_context():
+        response = jsonify(1, 2)
+    assert response.mimetype == "application/json"
+    assert response.get_data(as_text=True) == "[1,2]"
+
+
+def test_the_base_provider_asks_for_dumps_and_loads(app):
+    provider = JSONProvider(app)
+    with pytest.raises(NotImplementedError, match="dumps"):
+        provider.dumps(1)
+    with pytest.raises(NotImplementedError, match="loads"):
+        provider.loads("1")
+
+
+def test_the_provider_does_not_keep_its_app_alive():
+    app = Flask(__name__)
+    provider = app.json
+    app_ref = weakref.ref(app)
+    del app
+    gc.collect()
+    assert app_ref() is None
+    with pytest.raises(ReferenceError):
+        provider.response(1)
+
+
+# -- htmlsafe_dumps, for JSON inside HTML ---------------------------------------------------
+
+
+def test_htmlsafe_dumps_cannot_break_out_of_a_script_element():
+    payload = {"text": "</script><script>alert('x')</script> & <!--"}
+    dumped = mjson.htmlsafe_dumps(payload)
+    assert isinstance(dumped, Markup)
+    for dangerous in "<>&'":
+        assert dangerous not in dumped
+    assert "\\u003c/script\\u003e" in dumped
+    assert json.loads(dumped) == payload
+    page = Markup("<script>const data = {};</script>").format(dumped)
+    assert page.count("</script>") == 1
+
+
+def test_htmlsafe_dumps_follows_the_app_provider(app_ctx):
+    assert mjson.htmlsafe_dumps({"b": "<", "a": 1}) == '{"a": 1, "b": "\\u003c"}'
+    assert mjson.htmlsafe_dumps([1, "&"], separators=(",", ":")) == '[1,"\\u0026"]'
