@@ -343,8 +343,10 @@ class Flask(Scaffold):
         """The URL adapter for a request, or for building URLs outside one
         (then only if ``SERVER_NAME`` is set)."""
         if request is not None:
-            # Without subdomain matching, every request is for the default
-            # subdomain, whatever Host it names.
+            # Without subdomain matching, rules all live on the default
+            # subdomain. As in Flask 2.2, that default is "" and so falls back
+            # to None: with SERVER_NAME set, the subdomain is still read from
+            # Host, and a request for another subdomain finds no rule (404).
             subdomain = None if self.subdomain_matching else (self.url_map.default_subdomain or None)
             return self.url_map.bind_to_environ(
                 request.environ, server_name=self.config["SERVER_NAME"], subdomain=subdomain

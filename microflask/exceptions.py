@@ -95,7 +95,19 @@ class BadRequest(HTTPException):
 
 
 class BadRequestKeyError(BadRequest, KeyError):
-    """A missing key in ``request.form``/``args``: a ``KeyError`` that answers 400."""
+    """A missing key in ``request.form``/``args``: a ``KeyError`` that answers 400.
+
+    The framework sets ``show_exception`` in debug mode so the error page
+    names the missing key; in production the page does not reveal it.
+    """
+
+    show_exception = False
+
+    def get_description(self, environ: t.Optional[WSGIEnvironment] = None, scope: t.Optional[dict] = None) -> str:
+        description = super().get_description(environ)
+        if self.show_exception and self.args:
+            description += f"<p>KeyError: {escape(repr(self.args[0]))}</p>"
+        return description
 
     def __init__(self, arg: t.Optional[str] = None, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)

@@ -85,9 +85,11 @@ def make_response(*args: t.Any) -> "Response":
 def stream_with_context(generator_or_function: t.Any) -> t.Iterator[t.Any]:
     """Keep the request context alive while a streamed response is generated.
 
-    The response body is iterated after the view returned and the context
-    was popped; wrapping the generator pushes a copy of the context around
-    each step, so ``request`` still works inside it.
+    The response body is iterated after the view has returned. Wrapping the
+    generator pushes the request context once more, from inside the view:
+    ``wsgi_app``'s pop then only undoes that extra push, and the context
+    stays active until the generator finishes, when the teardown functions
+    run. (A copy would not do: it would be popped out of order.)
     """
     try:
         generator = iter(generator_or_function)
@@ -104,11 +106,10 @@ def stream_with_context(generator_or_function: t.Any) -> t.Iterator[t.Any]:
             "'stream_with_context' can only be used when a request context is active,"
             " such as in a view function."
         )
-    ctx = ctx.copy()
 
     def generate() -> t.Iterator[t.Any]:
         with ctx:
-            yield None  # primed below, so the context is entered now
+            yield None  # primed below, so the context is pushed while the view runs
             try:
                 yield from generator
             finally:

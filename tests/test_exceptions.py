@@ -135,3 +135,10 @@ def test_aborter_accepts_extra_codes():
     aborter = Aborter(extra={499: Nope})
     with pytest.raises(Nope):
         aborter(499)
+
+
+def test_bad_request_key_error_names_the_key_only_when_asked():
+    error = BadRequestKeyError("username")
+    assert "username" not in error.get_response().get_data(as_text=True)
+    error.show_exception = True
+    assert "KeyError: &#x27;username&#x27;" in error.get_response().get_data(as_text=True)
