@@ -559,9 +559,16 @@ class Flask(Scaffold):
             return self.response_class(rv)
         if isinstance(rv, (dict, list)):
             return self.json.response(rv)
+        environ = request_ctx.request.environ
+        if isinstance(rv, HTTPException):
+            # Ask the error for its response directly rather than running it
+            # as a WSGI app through force_type: 404s are common.
+            rv = rv.get_response(environ)
+            if isinstance(rv, self.response_class):
+                return rv
         if isinstance(rv, Response) or callable(rv):
             try:
-                return self.response_class.force_type(rv, request_ctx.request.environ)
+                return self.response_class.force_type(rv, environ)
             except TypeError as error:
                 raise TypeError(
                     f"{error}\nThe view function did not return a valid response. The return"

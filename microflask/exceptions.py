@@ -17,6 +17,13 @@ if t.TYPE_CHECKING:  # pragma: no cover
 WSGIEnvironment = t.Dict[str, t.Any]
 
 
+def _reason_phrases() -> t.Dict[int, str]:
+    # Imported on first use: ``http`` is large and most errors never render.
+    from .http import HTTP_STATUS_CODES
+
+    return HTTP_STATUS_CODES
+
+
 class HTTPException(Exception):
     """Base of every HTTP error: a status ``code`` and a ``description``.
 
@@ -36,9 +43,7 @@ class HTTPException(Exception):
     @property
     def name(self) -> str:
         """The reason phrase of the status code, such as ``"Not Found"``."""
-        from .http import HTTP_STATUS_CODES
-
-        return HTTP_STATUS_CODES.get(self.code, "Unknown Error")  # type: ignore[arg-type]
+        return _reason_phrases().get(self.code, "Unknown Error")  # type: ignore[arg-type]
 
     def get_description(self, environ: t.Optional[WSGIEnvironment] = None, scope: t.Optional[dict] = None) -> str:
         """The description as HTML: escaped, with newlines as ``<br>``."""

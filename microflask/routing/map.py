@@ -14,6 +14,7 @@ from urllib.parse import quote, urljoin
 
 from ..exceptions import BadHost, HTTPException, MethodNotAllowed, NotFound
 from ..urls import url_encode
+from ..wsgi import get_host
 from .converters import DEFAULT_CONVERTERS, PATH_SAFE, BaseConverter
 from .exceptions import (
     BuildError,
@@ -163,8 +164,6 @@ class Map:
         outside ``server_name`` matches no rule. Without it, the request's
         host is the server name.
         """
-        from ..wsgi import get_host
-
         environ = getattr(environ, "environ", environ)
         host = get_host(environ).lower()
         scheme = environ.get("wsgi.url_scheme", "http")
@@ -172,6 +171,8 @@ class Map:
             scheme = "wss" if scheme == "https" else "ws"
         if server_name is None:
             server_name = host
+            if subdomain is None and not self.host_matching:
+                subdomain = ""  # the host is its own server name: no subdomain
         else:
             server_name = _ascii_host(server_name.lower())
             default_port = _DEFAULT_PORTS.get(scheme)
@@ -225,6 +226,8 @@ def _subdomain_of(host: str, server_name: str) -> str:
 
 
 def _is_websocket_upgrade(environ: t.Mapping[str, t.Any]) -> bool:
+    if "HTTP_UPGRADE" not in environ:  # the common case, decided cheaply
+        return False
     connection = environ.get("HTTP_CONNECTION", "").lower()
     upgrade = any(token.strip() == "upgrade" for token in connection.split(","))
     return upgrade and environ.get("HTTP_UPGRADE", "").lower() == "websocket"
@@ -236,8 +239,8 @@ def _environ_text(value: t.Optional[str]) -> t.Optional[str]:
     Invalid UTF-8 becomes U+FFFD, so a bad path reaches no rule rather than
     raising. A server that already decoded the text is taken at its word.
     """
-    if value is None:
-        return None
+    if value is None or value.isascii():
+        return value
     try:
         raw = value.encode("latin-1")
     except UnicodeEncodeError:
@@ -289,7 +292,7 @@ class MapAdapter:
         self.query_args = query_args
         self.websocket = url_scheme in ("ws", "wss")
         # The script name as it is written in URLs: percent-encoded, no trailing slash.
-        self._url_root = quote(script_name.rstrip("/"), safe=PATH_SAFE)
+        self._url_root = "" if script_name == "/" else quote(script_name.rstrip("/"), safe=PATH_SAFE)
 
     def match(
         self,
