@@ -2,7 +2,9 @@
 
 A benchmark times a few operations with ``measure``, times the same ones in
 the library microflask replaces when it is installed (``try_import``), and
-prints both with ``print_table``. It measures; it does not judge or store.
+prints both with ``print_table``; ``measure_side_by_side`` and
+``print_ratio_table`` do the same for several peers at once. It measures;
+it does not judge or store.
 """
 from __future__ import annotations
 
@@ -21,27 +23,50 @@ def measure(fn: t.Callable[[], t.Any], *, min_time: float = 0.2, repeat: int = 5
     timer's resolution and the loop's own cost stop mattering; then the best
     of ``repeat`` rounds is kept, since slower rounds only measure noise.
     """
+    clock = time.perf_counter
+    loops, best = _calibrate(fn, min_time, clock)
+    for _ in range(repeat - 1):
+        best = min(best, _time_loops(fn, loops, clock))
+    return best / loops
+
+
+def measure_side_by_side(
+    fns: t.Sequence[t.Callable[[], t.Any]], *, min_time: float = 0.1, repeat: int = 7
+) -> t.List[float]:
+    """The best CPU time of one call of each of ``fns``, in seconds.
+
+    For comparing implementations on a busy machine: rounds take turns
+    between the functions, so a spell of outside load slows them all rather
+    than whichever ran then, and the clock is this process's CPU time, which
+    does not run while the process waits for a core.
+    """
+    clock = time.process_time
+    calibrated = [_calibrate(fn, min_time, clock) for fn in fns]
+    best = [elapsed for _, elapsed in calibrated]
+    for _ in range(repeat - 1):
+        for index, (fn, (loops, _)) in enumerate(zip(fns, calibrated)):
+            best[index] = min(best[index], _time_loops(fn, loops, clock))
+    return [elapsed / loops for elapsed, (loops, _) in zip(best, calibrated)]
+
+
+def _calibrate(fn: t.Callable[[], t.Any], min_time: float, clock: t.Callable[[], float]) -> t.Tuple[int, float]:
+    """A loop count whose round takes at least ``min_time``, and that round's time."""
     loops = 1
     while True:
-        elapsed = _time_loops(fn, loops)
+        elapsed = _time_loops(fn, loops, clock)
         if elapsed >= min_time:
-            break
+            return loops, elapsed
         # Aim just past min_time, but grow at most tenfold per step so a
         # first call that was slow (a cold cache) cannot make us overshoot.
         estimate = int(loops * min_time * 1.1 / elapsed) if elapsed > 0 else loops * 10
         loops = max(loops + 1, min(estimate, loops * 10))
-    best = elapsed
-    for _ in range(repeat - 1):
-        best = min(best, _time_loops(fn, loops))
-    return best / loops
 
 
-def _time_loops(fn: t.Callable[[], t.Any], loops: int) -> float:
-    counter = time.perf_counter
-    start = counter()
+def _time_loops(fn: t.Callable[[], t.Any], loops: int, clock: t.Callable[[], float]) -> float:
+    start = clock()
     for _ in range(loops):
         fn()
-    return counter() - start
+    return clock() - start
 
 
 def try_import(name: str) -> t.Optional[types.ModuleType]:
@@ -72,7 +97,30 @@ def print_table(title: str, rows: t.Sequence[Row], peer: str = "peer") -> None:
             lines.append((name, format_time(ours), "-", "-"))
         else:
             lines.append((name, format_time(ours), format_time(theirs), f"{theirs / ours:.1f}x"))
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+    _print_lines(title, lines)
+
+
+def print_ratio_table(title: str, rows: t.Sequence[t.Tuple[str, t.Optional[float]]]) -> None:
+    """Print ``(name, seconds per call or None)`` rows in µs, the first row being the baseline.
+
+    The ratio column is ``row's time / first row's time``: above 1 means the
+    baseline is faster. None marks a row that was refused timing (its output was wrong).
+    """
+    baseline = rows[0][1]
+    header = ("framework", "µs/request", f"peer / {rows[0][0]}")
+    lines = [header]
+    for name, seconds in rows:
+        if seconds is None:
+            lines.append((name, "refused", "-"))
+        else:
+            ratio = f"{seconds / baseline:.2f}x" if baseline else "-"
+            lines.append((name, f"{seconds * 1e6:.2f}", ratio))
+    _print_lines(title, lines)
+
+
+def _print_lines(title: str, lines: t.Sequence[t.Sequence[str]]) -> None:
+    """Print a table whose first line is the header: names left, numbers right."""
+    widths = [max(len(line[column]) for line in lines) for column in range(len(lines[0]))]
     print(title)
     for number, line in enumerate(lines):
         cells = [line[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(line[1:], widths[1:])]
