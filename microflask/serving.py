@@ -1,36 +1,232 @@
 """The development server: ``run_simple`` on the stdlib's ``wsgiref``.
 
 It accepts connections, builds a WSGI environ per request and calls the
-application; everything after that is the application's business. It is
-for development only: no TLS, no process management, no hardening.
+application; everything after that is the application's business. On request
+it restarts itself when a source file changes (the stat reloader) and shows
+tracebacks in the browser (``microflask.debug``). It is for development only:
+no TLS, no static-file serving, no hardening.
 """
 from __future__ import annotations
 
+import fnmatch
+import os
+import re
 import socket
+import subprocess
 import sys
+import threading
+import time
 import typing as t
 from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref import simple_server
+
+#: Set to ``"true"`` in the environment of the child process the reloader runs.
+RELOADER_ENV_VAR = "MICROFLASK_RUN_MAIN"
+#: The listening socket's file descriptor, handed from the reloader to its child.
+SERVER_FD_ENV_VAR = "MICROFLASK_SERVER_FD"
+#: The exit code by which the child asks the reloader to start it again.
+RELOAD_EXIT_CODE = 3
+#: How long a reloading child lets the requests in progress finish.
+RELOAD_GRACE_SECONDS = 2.0
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    """One thread per request, so a slow view does not block the others."""
+def _log(message: str) -> None:
+    # Flushed at once: when stderr is a pipe, Python 3.8 buffers it, and a
+    # killed server would take its startup lines with it.
+    print(message, file=sys.stderr, flush=True)
 
-    daemon_threads = True
+
+# -- serving ------------------------------------------------------------------
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Logs one line per request to stderr, like Werkzeug's server."""
+class _ServerHandler(simple_server.ServerHandler):
+    """Runs the application for one request (wsgiref's handler, adjusted)."""
+
+    # The server's process environment is not request data: keep it out of
+    # every WSGI environ (wsgiref copies it in, as a CGI gateway would).
+    os_environ: t.Dict[str, str] = {}
+    passthrough_errors = False
+
+    def handle_error(self) -> None:
+        if self.passthrough_errors:
+            raise  # the exception being handled, out to the server and beyond
+        super().handle_error()
+
+    def close(self) -> None:
+        # As wsgiref's close(), which logs the request, but also after an
+        # error passed through before any status was set.
+        try:
+            code = self.status.split(" ", 1)[0] if self.status else "-"
+            self.request_handler.log_request(code, self.bytes_sent)
+        finally:
+            simple_server.SimpleHandler.close(self)
+
+    def error_output(self, environ: t.Dict[str, t.Any], start_response: t.Callable) -> t.List[bytes]:
+        from .exceptions import InternalServerError
+
+        error = InternalServerError()
+        start_response(f"500 {error.name.upper()}", error.get_headers(environ), sys.exc_info())
+        return [error.get_body(environ).encode()]
+
+
+class WSGIRequestHandler(simple_server.WSGIRequestHandler):
+    """Handles one connection: parses the request, runs the app, logs a line."""
+
+    server: "BaseWSGIServer"
+
+    def handle(self) -> None:
+        # As wsgiref's own handle(), but the environ tells the truth about
+        # threads and processes, and errors may pass through.
+        self.raw_requestline = self.rfile.readline(65537)
+        if len(self.raw_requestline) > 65536:
+            self.requestline = self.request_version = self.command = ""
+            self.send_error(414)
+            return
+        if not self.parse_request():  # it has sent the 400 itself
+            return
+        handler = _ServerHandler(
+            self.rfile, self.wfile, self.get_stderr(), self.get_environ(),
+            multithread=self.server.multithread, multiprocess=self.server.multiprocess,
+        )
+        handler.request_handler = self  # wsgiref logs the request through it
+        handler.passthrough_errors = self.server.passthrough_errors
+        handler.run(self.server.get_app())
 
     def log_message(self, format: str, *args: t.Any) -> None:  # noqa: A002 - stdlib signature
-        sys.stderr.write(f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}\n")
+        _log(f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}")
 
 
-def _server_class(hostname: str, threaded: bool) -> t.Type[WSGIServer]:
-    base = _ThreadingWSGIServer if threaded else WSGIServer
-    if ":" in hostname:  # an IPv6 literal such as "::1"
-        return type("_IPv6Server", (base,), {"address_family": socket.AF_INET6})
-    return base
+class BaseWSGIServer(simple_server.WSGIServer):
+    """A single-threaded server: one request at a time."""
+
+    multithread = False
+    multiprocess = False
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        app: t.Callable,
+        handler: t.Optional[t.Type[simple_server.WSGIRequestHandler]] = None,
+        passthrough_errors: bool = False,
+        fd: t.Optional[int] = None,
+    ) -> None:
+        # An IPv6 literal such as "::1" needs an IPv6 socket.
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.passthrough_errors = passthrough_errors
+        super().__init__((host, port), handler or WSGIRequestHandler, bind_and_activate=fd is None)
+        if fd is not None:
+            self._adopt_listening_socket(fd)
+        self.set_app(app)
+
+    def _adopt_listening_socket(self, fd: int) -> None:
+        """Serve on a socket the reloader already bound, instead of binding anew."""
+        self.socket.close()
+        self.socket = socket.socket(fileno=fd)
+        self.server_address = self.socket.getsockname()
+        self.server_name = socket.getfqdn(self.server_address[0])
+        self.server_port = self.server_address[1]
+        self.setup_environ()
+
+    def handle_error(self, request: t.Any, client_address: t.Any) -> None:
+        if self.passthrough_errors:
+            self.shutdown_request(request)  # the client gets no answer, but no hang either
+            raise
+        super().handle_error(request, client_address)
+
+    def _drain(self, timeout: float) -> None:
+        """Stop ``serve_forever`` (running in another thread) once the request
+        in hand is answered. Connections not yet accepted stay queued on the
+        socket, for whoever listens on it next."""
+        self.shutdown()
+
+
+class ThreadedWSGIServer(ThreadingMixIn, BaseWSGIServer):
+    """One thread per request, so a slow view does not block the others."""
+
+    multithread = True
+    # Request threads do not keep the process alive: Ctrl+C is never stuck
+    # behind a slow or endless (streaming) response.
+    daemon_threads = True
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        self._requests_in_flight = 0
+        self._request_finished = threading.Condition()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: t.Any, client_address: t.Any) -> None:
+        with self._request_finished:
+            self._requests_in_flight += 1
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: t.Any, client_address: t.Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._request_finished:
+                self._requests_in_flight -= 1
+                self._request_finished.notify_all()
+
+    def _drain(self, timeout: float) -> None:
+        """As for one thread, then wait up to ``timeout`` seconds for the
+        requests in progress to be answered."""
+        super()._drain(timeout)
+        with self._request_finished:
+            self._request_finished.wait_for(lambda: self._requests_in_flight == 0, timeout)
+
+
+if hasattr(os, "fork"):
+    from socketserver import ForkingMixIn
+
+    class ForkingWSGIServer(ForkingMixIn, BaseWSGIServer):
+        """One forked process per request, at most ``processes`` at a time."""
+
+        multiprocess = True
+
+        def __init__(self, host: str, port: int, app: t.Callable, processes: int = 40, **kwargs: t.Any) -> None:
+            self.max_children = processes
+            super().__init__(host, port, app, **kwargs)
+
+
+def make_server(
+    host: str,
+    port: int,
+    app: t.Callable,
+    threaded: bool = False,
+    processes: int = 1,
+    request_handler: t.Optional[t.Type[simple_server.WSGIRequestHandler]] = None,
+    passthrough_errors: bool = False,
+    fd: t.Optional[int] = None,
+) -> BaseWSGIServer:
+    """A bound, listening server for ``app``; call ``serve_forever()`` on it.
+
+    ``port=0`` picks a free port (read it back from ``server.server_port``).
+    ``fd`` serves on an already listening socket instead of binding one.
+    """
+    if threaded and processes > 1:
+        raise ValueError(f"threaded=True and processes={processes} cannot be combined: choose threads or processes.")
+    options = {"handler": request_handler, "passthrough_errors": passthrough_errors, "fd": fd}
+    if threaded:
+        return ThreadedWSGIServer(host, port, app, **options)
+    if processes > 1:
+        if not hasattr(os, "fork"):
+            raise ValueError(f"processes={processes} needs os.fork, which this platform does not have.")
+        return ForkingWSGIServer(host, port, app, processes=processes, **options)
+    return BaseWSGIServer(host, port, app, **options)
+
+
+def _log_startup(server: BaseWSGIServer, hostname: str) -> None:
+    _log(
+        "WARNING: This is a development server. Do not use it in production;"
+        " run the app under a production WSGI server instead."
+    )
+    port = server.server_port
+    if hostname in ("0.0.0.0", "::"):
+        _log(f" * Running on all addresses ({hostname})")
+        hostname = "127.0.0.1" if hostname == "0.0.0.0" else "::1"
+    display_host = f"[{hostname}]" if ":" in hostname else hostname
+    _log(f" * Running on http://{display_host}:{port}")
+    _log("Press CTRL+C to quit")
 
 
 def run_simple(
@@ -39,23 +235,155 @@ def run_simple(
     application: t.Callable,
     use_reloader: bool = False,
     use_debugger: bool = False,
+    use_evalex: bool = True,
+    extra_files: t.Optional[t.Iterable[str]] = None,
+    exclude_patterns: t.Optional[t.Iterable[str]] = None,
+    reloader_interval: float = 1,
+    reloader_type: str = "auto",
     threaded: bool = True,
-    **options: t.Any,
+    processes: int = 1,
+    request_handler: t.Optional[t.Type[simple_server.WSGIRequestHandler]] = None,
+    static_files: t.Optional[t.Dict[str, str]] = None,
+    passthrough_errors: bool = False,
+    ssl_context: t.Any = None,
 ) -> None:
-    """Serve ``application`` on ``hostname:port`` until interrupted.
+    """Serve ``application`` on ``hostname:port`` until interrupted (Ctrl+C).
 
-    ``use_reloader`` and ``use_debugger`` are accepted for compatibility;
-    the reloader and debugger arrive with the framework's dev-server work.
+    ``use_reloader`` restarts the server when a loaded module's file (or one
+    of ``extra_files``) changes, skipping paths that match a glob in
+    ``exclude_patterns``. ``use_debugger`` shows tracebacks in the browser;
+    ``use_evalex`` is accepted and ignored: the debug page runs no code.
+    ``passthrough_errors`` lets an application's exception escape to the
+    server instead of becoming a 500 page. ``ssl_context`` and
+    ``static_files`` are not supported.
     """
+    if not isinstance(port, int):
+        raise TypeError(f"port must be an int, not {type(port).__name__} ({port!r}).")
+    if ssl_context is not None:
+        raise ValueError(
+            "ssl_context is not supported: the development server speaks plain HTTP."
+            " Put a TLS-terminating proxy in front of it for HTTPS."
+        )
+    if static_files:
+        raise ValueError(
+            "static_files is not supported: serve static files from the application"
+            " (the framework's static folder) instead."
+        )
+    if reloader_type not in ("auto", "stat"):
+        raise ValueError(f"reloader_type must be 'auto' or 'stat', not {reloader_type!r}: only the stat reloader exists.")
+    if use_debugger:
+        from .debug import DebuggedApplication
+
+        application = DebuggedApplication(application, evalex=use_evalex)
+
+    child_of_reloader = use_reloader and is_running_from_reloader()
     server = make_server(
-        hostname, port, application,
-        server_class=_server_class(hostname, threaded), handler_class=_QuietHandler,
+        hostname, port, application, threaded, processes, request_handler, passthrough_errors,
+        fd=int(os.environ[SERVER_FD_ENV_VAR]) if child_of_reloader else None,
     )
-    display_host = f"[{hostname}]" if ":" in hostname else hostname
-    sys.stderr.write(f" * Running on http://{display_host}:{server.server_port} (Press CTRL+C to quit)\n")
+    if not child_of_reloader:
+        _log_startup(server, hostname)
+    if use_debugger and (child_of_reloader or not use_reloader):
+        _log(" * Debugger is active!")
     try:
-        server.serve_forever()
+        if use_reloader:
+            _run_with_reloader(server, extra_files or (), exclude_patterns or (), reloader_interval)
+        else:
+            server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        pass  # Ctrl+C is how one stops a development server: no traceback
     finally:
         server.server_close()
+
+
+# -- the reloader -------------------------------------------------------------
+
+
+def is_running_from_reloader() -> bool:
+    """True in the child process that the reloader runs (and restarts)."""
+    return os.environ.get(RELOADER_ENV_VAR) == "true"
+
+
+def _run_with_reloader(
+    server: BaseWSGIServer, extra_files: t.Iterable[str], exclude_patterns: t.Iterable[str], interval: float
+) -> None:
+    """Parent: run children until one exits for good. Child: serve and watch."""
+    import signal
+
+    # `kill` (SIGTERM) should end the parent through the same clean path as
+    # Ctrl+C, so that it stops its child instead of leaving it serving.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if not is_running_from_reloader():
+        server.socket.set_inheritable(True)
+        os.environ[SERVER_FD_ENV_VAR] = str(server.fileno())
+        sys.exit(_restart_until_done())
+
+    watcher = _FileWatcher(extra_files, exclude_patterns)  # before serving: no change goes unseen
+    # A short poll interval: on a change, serving stops within 0.1 s.
+    serving = threading.Thread(target=server.serve_forever, args=(0.1,), name="microflask-server", daemon=True)
+    serving.start()
+    parent = os.getppid()
+    while True:
+        time.sleep(interval)
+        changed = watcher.changed_file()
+        if changed is not None:
+            _log(f" * Detected change in {changed!r}, reloading")
+            # Requests already accepted are answered; the next child takes the rest.
+            server._drain(RELOAD_GRACE_SECONDS)
+            sys.exit(RELOAD_EXIT_CODE)
+        if os.getppid() != parent:  # the reloader died without stopping us
+            sys.exit(0)
+
+
+def _restart_until_done() -> int:
+    """Run this program again as a child, as long as it exits asking for it."""
+    command = _command_to_rerun()
+    environ = {**os.environ, RELOADER_ENV_VAR: "true"}
+    while True:
+        _log(" * Restarting with stat")
+        exit_code = subprocess.call(command, env=environ, close_fds=False)
+        if exit_code != RELOAD_EXIT_CODE:
+            return exit_code
+
+
+def _command_to_rerun() -> t.List[str]:
+    """The command line that started this process, with this interpreter."""
+    if sys.version_info >= (3, 10):
+        return [sys.executable, *sys.orig_argv[1:]]
+    warning_options = [f"-W{option}" for option in sys.warnoptions]
+    spec = getattr(sys.modules["__main__"], "__spec__", None)
+    if spec is None:  # `python script.py`: argv[0] is the script
+        return [sys.executable, *warning_options, os.path.abspath(sys.argv[0]), *sys.argv[1:]]
+    # `python -m name`: the spec names "name", or "name.__main__" for a package.
+    module = spec.name[: -len(".__main__")] if spec.name.endswith(".__main__") else spec.name
+    return [sys.executable, *warning_options, "-m", module, *sys.argv[1:]]
+
+
+class _FileWatcher:
+    """Remembers the modification time of every watched file: those of all
+    loaded modules, plus ``extra_files``, minus paths matching an exclude glob."""
+
+    def __init__(self, extra_files: t.Iterable[str], exclude_patterns: t.Iterable[str]) -> None:
+        self._extra_files = [os.path.abspath(path) for path in extra_files]
+        patterns = list(exclude_patterns)
+        self._excluded = re.compile("|".join(map(fnmatch.translate, patterns))) if patterns else None
+        self._mtimes: t.Dict[str, float] = {}
+        self.changed_file()  # the first look only records
+
+    def changed_file(self) -> t.Optional[str]:
+        """The first watched file whose mtime differs from last time, if any."""
+        for path in self._paths():
+            try:
+                mtime = os.stat(path).st_mtime
+            except OSError:  # deleted, or not a real file (a module inside a zip)
+                continue
+            # "!=" and not ">": a version-control checkout can move mtimes back.
+            if self._mtimes.setdefault(path, mtime) != mtime:
+                return path
+        return None
+
+    def _paths(self) -> t.Iterator[str]:
+        module_files = [getattr(module, "__file__", None) for module in list(sys.modules.values())]
+        for path in module_files + self._extra_files:
+            if path and (self._excluded is None or not self._excluded.match(path)):
+                yield path
