@@ -360,6 +360,22 @@ class Flask(Scaffold):
             )
         return None
 
+    def _match_without_adapter(self, request: Request) -> t.Optional[t.Tuple[Rule, t.Dict[str, t.Any]]]:
+        """What ``create_url_adapter(request).match(return_rule=True)`` gives,
+        found straight from the environ when that is the same thing.
+
+        Binding an adapter costs more than the match itself, and most requests
+        only need their rule. None means "ask the adapter": a subclass's own
+        ``create_url_adapter``, ``SERVER_NAME`` set (the subdomain comes from
+        Host), or an answer only the adapter gives (redirects, 405).
+        """
+        if type(self).create_url_adapter is not Flask.create_url_adapter or self.config["SERVER_NAME"] is not None:
+            return None
+        url_map = self.url_map
+        # The subdomain create_url_adapter would bind when SERVER_NAME is unset.
+        subdomain = None if self.subdomain_matching else (url_map.default_subdomain or None)
+        return url_map.match_environ(request.environ, subdomain)
+
     # -- the request's life ------------------------------------------------------
 
     def __call__(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
@@ -418,7 +434,7 @@ class Flask(Scaffold):
         """
         if not (self.url_value_preprocessors or self.before_request_funcs):
             return None
-        req = request_ctx.request
+        req = _cv_request.get().request
         scopes = _blueprint_scopes(req.blueprints)[::-1]
         for name in scopes:
             for url_func in self.url_value_preprocessors.get(name, ()):
@@ -480,10 +496,10 @@ class Flask(Scaffold):
         Every function runs even if one fails; the first failure is raised
         once all have run.
         """
+        if not self.teardown_request_funcs:  # the common case: nothing to run
+            return
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        if not self.teardown_request_funcs:
-            return
         blueprints = _cv_request.get().request.blueprints
         funcs = [
             func
@@ -494,6 +510,8 @@ class Flask(Scaffold):
 
     def do_teardown_appcontext(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]
         """Run the ``teardown_appcontext`` functions, last registered first."""
+        if not self.teardown_appcontext_funcs:  # the common case: nothing to run
+            return
         if exc is _sentinel:
             exc = sys.exc_info()[1]
         self._run_teardowns(list(reversed(self.teardown_appcontext_funcs)), exc)
@@ -555,17 +573,20 @@ class Flask(Scaffold):
 
     def _coerce_response(self, rv: t.Any) -> Response:
         """A ``response_class`` instance for a body, a JSON value or a WSGI callable."""
-        if isinstance(rv, (str, bytes, bytearray)) or _is_iterator(rv):
+        if isinstance(rv, (str, bytes, bytearray)):
             return self.response_class(rv)
         if isinstance(rv, (dict, list)):
             return self.json.response(rv)
-        environ = request_ctx.request.environ
         if isinstance(rv, HTTPException):
             # Ask the error for its response directly rather than running it
-            # as a WSGI app through force_type: 404s are common.
-            rv = rv.get_response(environ)
+            # as a WSGI app through force_type: 404s are common. (Checked
+            # before _is_iterator, whose failed lookups cost more.)
+            rv = rv.get_response(_cv_request.get().request.environ)
             if isinstance(rv, self.response_class):
                 return rv
+        elif _is_iterator(rv):
+            return self.response_class(rv)
+        environ = _cv_request.get().request.environ
         if isinstance(rv, Response) or callable(rv):
             try:
                 return self.response_class.force_type(rv, environ)
@@ -604,7 +625,7 @@ class Flask(Scaffold):
             e.show_exception = True  # type: ignore[attr-defined]
         if isinstance(e, HTTPException) and not self.trap_http_exception(e):
             return self.handle_http_exception(e)
-        handler = self._find_error_handler(e, request_ctx.request.blueprints)
+        handler = self._find_error_handler(e, _cv_request.get().request.blueprints)
         if handler is None:
             raise
         return self.ensure_sync(handler)(e)
@@ -614,7 +635,9 @@ class Flask(Scaffold):
         (which is a response). Redirects from routing are never handled."""
         if e.code is None or isinstance(e, RoutingException):
             return e
-        handler = self._find_error_handler(e, request_ctx.request.blueprints)
+        if not self.error_handler_spec:  # no handlers at all: skip the search
+            return e
+        handler = self._find_error_handler(e, _cv_request.get().request.blueprints)
         if handler is None:
             return e
         return self.ensure_sync(handler)(e)
@@ -626,7 +649,7 @@ class Flask(Scaffold):
         if self.config["TRAP_HTTP_EXCEPTIONS"]:
             return True
         trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
-        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
+        if trap_bad_request is None and isinstance(e, BadRequestKeyError) and self.debug:
             return True
         if trap_bad_request:
             return isinstance(e, BadRequest)
@@ -794,7 +817,7 @@ class Flask(Scaffold):
         ``debug`` turns on the reloader and the traceback page; options go to
         ``microflask.serving.run_simple``. Not for production.
         """
-        from .serving import run_simple
+        from .serving import is_running_from_reloader, run_simple
 
         if debug is not None:
             self.debug = bool(debug)
@@ -805,7 +828,8 @@ class Flask(Scaffold):
         options.setdefault("use_reloader", self.debug)
         options.setdefault("use_debugger", self.debug)
         options.setdefault("threaded", True)
-        sys.stderr.write(f" * Serving microflask app '{self.name}'\n * Debug mode: {'on' if self.debug else 'off'}\n")
+        if not is_running_from_reloader():  # the reloader's child would repeat it
+            sys.stderr.write(f" * Serving microflask app '{self.name}'\n * Debug mode: {'on' if self.debug else 'off'}\n")
         try:
             run_simple(host, port, self, **options)
         finally:

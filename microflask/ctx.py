@@ -26,6 +26,8 @@ _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 
 # "No exception was passed": pop() then takes the one being handled, if any.
 _sentinel = object()
+# "Not made yet": a context's URL adapter is made on first use.
+_unmade = object()
 
 
 class _AppCtxGlobals:
@@ -68,9 +70,21 @@ class AppContext:
 
     def __init__(self, app: "Flask") -> None:
         self.app = app
-        self.url_adapter = app.create_url_adapter(None)
         self.g: _AppCtxGlobals = app.app_ctx_globals_class()
+        self._url_adapter: t.Any = _unmade
         self._cv_tokens: t.List[t.Any] = []
+
+    @property
+    def url_adapter(self) -> t.Optional["MapAdapter"]:
+        """The adapter ``url_for`` builds with outside a request (None without
+        ``SERVER_NAME``); made on first use, since most contexts never build."""
+        if self._url_adapter is _unmade:
+            self._url_adapter = self.app.create_url_adapter(None)
+        return self._url_adapter  # type: ignore[no-any-return]
+
+    @url_adapter.setter
+    def url_adapter(self, adapter: t.Optional["MapAdapter"]) -> None:
+        self._url_adapter = adapter
 
     def push(self) -> None:
         self._cv_tokens.append(_cv_app.set(self))
@@ -125,11 +139,7 @@ class RequestContext:
             if max_content_length is not None:
                 request.max_content_length = max_content_length
         self.request: "Request" = request
-        self.url_adapter: t.Optional["MapAdapter"] = None
-        try:
-            self.url_adapter = app.create_url_adapter(request)
-        except HTTPException as error:
-            request.routing_exception = error
+        self._url_adapter: t.Any = _unmade
         self.flashes: t.Optional[t.List[t.Tuple[str, str]]] = None
         self._session = session
         self._after_request_functions: t.List[t.Callable[["Response"], "Response"]] = []
@@ -157,12 +167,39 @@ class RequestContext:
         """A new context for the same request and session, for another thread or task."""
         return self.__class__(self.app, self.request.environ, self.request, self.session)
 
+    @property
+    def url_adapter(self) -> t.Optional["MapAdapter"]:
+        """The URL map bound to this request (``app.create_url_adapter``), for
+        matching and ``url_for``. Made on first use: a plain match does not
+        need it. None if binding failed; the error is ``request.routing_exception``."""
+        if self._url_adapter is _unmade:
+            self._url_adapter = None
+            try:
+                self._url_adapter = self.app.create_url_adapter(self.request)
+            except HTTPException as error:
+                self.request.routing_exception = error
+        return self._url_adapter  # type: ignore[no-any-return]
+
+    @url_adapter.setter
+    def url_adapter(self, adapter: t.Optional["MapAdapter"]) -> None:
+        self._url_adapter = adapter
+
     def match_request(self) -> None:
         """Match the URL: sets ``request.url_rule`` and ``view_args``, or the routing exception."""
+        request = self.request
         try:
-            self.request.url_rule, self.request.view_args = self.url_adapter.match(return_rule=True)  # type: ignore
+            found = None
+            if self._url_adapter is _unmade:
+                # Most requests are matched without binding an adapter at all.
+                found = self.app._match_without_adapter(request)
+            if found is None:
+                adapter = self.url_adapter
+                if adapter is None:
+                    return
+                found = adapter.match(return_rule=True)
+            request.url_rule, request.view_args = found
         except HTTPException as error:
-            self.request.routing_exception = error
+            request.routing_exception = error
 
     def push(self) -> None:
         app_ctx = _cv_app.get(None)
@@ -172,7 +209,8 @@ class RequestContext:
         else:
             app_ctx = None
         self._cv_tokens.append((_cv_request.set(self), app_ctx))
-        if self.url_adapter is not None:
+        # An adapter not made yet may still be: match_request makes it if needed.
+        if self._url_adapter is not None:
             self.match_request()
 
     def pop(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]

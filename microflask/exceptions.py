@@ -8,6 +8,7 @@ without any framework at all. ``abort(404)`` is the short way to raise one.
 from __future__ import annotations
 
 import typing as t
+from functools import lru_cache
 from html import escape
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -17,11 +18,34 @@ if t.TYPE_CHECKING:  # pragma: no cover
 WSGIEnvironment = t.Dict[str, t.Any]
 
 
+@lru_cache(maxsize=None)
 def _reason_phrases() -> t.Dict[int, str]:
     # Imported on first use: ``http`` is large and most errors never render.
     from .http import HTTP_STATUS_CODES
 
     return HTTP_STATUS_CODES
+
+
+@lru_cache(maxsize=None)
+def _response_class() -> t.Type["Response"]:
+    # Imported on first use: the wrappers import this module.
+    from .wrappers import Response
+
+    return Response
+
+
+# Error pages repeat the same few texts (reason phrases, class descriptions),
+# so their HTML is remembered; the bound keeps per-error texts from piling up.
+@lru_cache(maxsize=256)
+def _escaped(text: str) -> str:
+    return escape(text)
+
+
+@lru_cache(maxsize=256)
+def _description_html(text: str) -> str:
+    """A description as an HTML paragraph: escaped, with newlines as ``<br>``."""
+    paragraph = escape(text).replace("\n", "<br>")
+    return f"<p>{paragraph}</p>"
 
 
 class HTTPException(Exception):
@@ -47,15 +71,15 @@ class HTTPException(Exception):
 
     def get_description(self, environ: t.Optional[WSGIEnvironment] = None, scope: t.Optional[dict] = None) -> str:
         """The description as HTML: escaped, with newlines as ``<br>``."""
-        text = escape(self.description or "").replace("\n", "<br>")
-        return f"<p>{text}</p>"
+        return _description_html(self.description or "")
 
     def get_body(self, environ: t.Optional[WSGIEnvironment] = None, scope: t.Optional[dict] = None) -> str:
+        name = _escaped(self.name)
         return (
             "<!doctype html>\n"
             "<html lang=en>\n"
-            f"<title>{self.code} {escape(self.name)}</title>\n"
-            f"<h1>{escape(self.name)}</h1>\n"
+            f"<title>{self.code} {name}</title>\n"
+            f"<h1>{name}</h1>\n"
             f"{self.get_description(environ)}\n"
         )
 
@@ -71,13 +95,16 @@ class HTTPException(Exception):
 
         ``environ`` may be a WSGI environ or a request object.
         """
-        from .wrappers import Response
-
         if self.response is not None:
             return self.response
         if environ is not None and not isinstance(environ, dict):
             environ = environ.environ
-        return Response(self.get_body(environ), self.code, self.get_headers(environ))
+        body = self.get_body(environ)
+        if type(self).get_headers is HTTPException.get_headers:
+            # The default headers are just the HTML Content-Type, which the
+            # response sets more cheaply from a mimetype than from a list.
+            return _response_class()(body, self.code, mimetype="text/html")
+        return _response_class()(body, self.code, self.get_headers(environ))
 
     def __call__(self, environ: WSGIEnvironment, start_response: t.Callable) -> t.Iterable[bytes]:
         return self.get_response(environ)(environ, start_response)

@@ -992,3 +992,33 @@ def test_send_file_respects_time_based_expiry(static_app):
     response = static_app.test_client().get("/static/style.css")
     assert response.expires is not None
     assert response.expires.timestamp() > time.time()
+
+
+class _BoundEagerly(Flask):
+    """Overriding create_url_adapter turns off matching without an adapter."""
+
+    def create_url_adapter(self, request):
+        return super().create_url_adapter(request)
+
+
+def _routing_app(cls):
+    app = cls(__name__)
+    app.add_url_rule("/a/", "slashed", lambda: "slashed")
+    app.add_url_rule("/p/<int:n>", "number", lambda n: f"number {n}")
+    app.add_url_rule("/post", "post_only", lambda: "posted", methods=["POST"])
+    return app
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "/a"), ("GET", "/a/?x=1"), ("GET", "/p/3"), ("GET", "/p/x"), ("GET", "/post"),
+     ("POST", "/post"), ("OPTIONS", "/post"), ("GET", "/missing"), ("GET", "//p/3")],
+)
+def test_matching_without_an_adapter_answers_like_the_bound_adapter(method, path):
+    answers = []
+    for cls in (Flask, _BoundEagerly):
+        response = _routing_app(cls).test_client().open(path, method=method)
+        answers.append((response.status_code, response.headers.get("Location"),
+                        response.headers.get("Allow"), response.data))
+        response.close()
+    assert answers[0] == answers[1]

@@ -65,6 +65,7 @@ class Map:
         self._rules_by_endpoint: t.Dict[t.Any, t.List[Rule]] = {}
         self._matcher = Matcher(())
         self._remap = True
+        self._last_valid_host: t.Optional[str] = None
         self._remap_lock = threading.Lock()
         self.default_subdomain = default_subdomain
         self.strict_slashes = strict_slashes
@@ -190,6 +191,49 @@ class Map:
             query_args=_environ_text(environ.get("QUERY_STRING")),
         )
 
+    def match_environ(
+        self, environ: t.Mapping[str, t.Any], subdomain: t.Optional[str] = None
+    ) -> t.Optional[t.Tuple[Rule, t.Dict[str, t.Any]]]:
+        """``bind_to_environ(environ, subdomain=subdomain).match(return_rule=True)``
+        for the common answers, without making the adapter.
+
+        Returns ``(rule, values)`` for a plain match and raises ``NotFound``
+        when no rule comes near the path. Returns None when only a bound
+        adapter can answer: a redirect, 405, a WebSocket mismatch, host
+        matching, or a host that needs checking or encoding. The request's
+        host plays no part in a match unless hosts are matched, so most
+        requests never need the adapter at all.
+        """
+        if self.host_matching:
+            return None
+        # The host must still be valid (else BadHost), and ASCII so that
+        # binding could not have failed to encode it. Checking costs more than
+        # matching, and most requests name the host the last one did.
+        host_header = environ.get("HTTP_HOST")
+        if not host_header or host_header != self._last_valid_host:
+            if not get_host(environ).isascii():
+                return None
+            self._last_valid_host = host_header
+        if self._remap:
+            self.update()
+        path = environ.get("PATH_INFO")
+        if path is None:
+            path = "/"
+        elif not path.isascii() or path[:1] != "/" or path[:2] == "//":  # the usual path is used as it is
+            path = _match_path(_environ_text(path))  # type: ignore[arg-type]
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        websocket = environ.get("wsgi.url_scheme", "http") in ("ws", "wss") or _is_websocket_upgrade(environ)
+        try:
+            found = self._matcher.match(subdomain or "", path, method, websocket, self.merge_slashes)
+        except (RequestPath, RequestAliasRedirect, NoMatch):
+            return None
+        if found is None:
+            raise NotFound()
+        rule = found[0]
+        if (rule._default_providers and self.redirect_defaults) or rule.redirect_to is not None:
+            return None
+        return found
+
     def __repr__(self) -> str:
         from pprint import pformat
 
@@ -231,6 +275,14 @@ def _is_websocket_upgrade(environ: t.Mapping[str, t.Any]) -> bool:
     connection = environ.get("HTTP_CONNECTION", "").lower()
     upgrade = any(token.strip() == "upgrade" for token in connection.split(","))
     return upgrade and environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+
+
+def _match_path(path_info: str) -> str:
+    """The path as the matcher sees it: extra leading slashes are dropped,
+    not redirected; an empty path stays empty (and redirects to "/")."""
+    if path_info.startswith("/") and not path_info.startswith("//"):
+        return path_info
+    return "/" + path_info.lstrip("/") if path_info else ""
 
 
 def _environ_text(value: t.Optional[str]) -> t.Optional[str]:
@@ -322,12 +374,7 @@ class MapAdapter:
             domain = self.subdomain or ""
             if domain == UNKNOWN_SUBDOMAIN:
                 raise NotFound()
-        # Extra leading slashes are dropped, not redirected; an empty path
-        # stays empty and redirects to "/".
-        if path_info.startswith("/") and not path_info.startswith("//"):
-            path = path_info
-        else:
-            path = "/" + path_info.lstrip("/") if path_info else ""
+        path = _match_path(path_info)
         try:
             found = url_map._matcher.match(domain, path, method, websocket, url_map.merge_slashes)
         except RequestPath as signal:
