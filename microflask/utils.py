@@ -26,7 +26,9 @@ class cached_property(t.Generic[_T]):
     Assigning to the attribute replaces the value; deleting it forgets it.
     """
 
-    def __init__(self, fget: t.Callable[[t.Any], _T], name: t.Optional[str] = None, doc: t.Optional[str] = None) -> None:
+    def __init__(
+        self, fget: t.Callable[[t.Any], _T], name: t.Optional[str] = None, doc: t.Optional[str] = None
+    ) -> None:
         self.fget = fget
         self.__name__ = name or fget.__name__
         self.__doc__ = doc or fget.__doc__

@@ -22,7 +22,8 @@ WSGIEnvironment = t.Dict[str, t.Any]
 _host_re = re.compile(
     r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?",
 )
-_DEFAULT_PORTS = {"http": "80", "ws": "80", "https": "443", "wss": "443"}
+# The ":port" a host may leave out for each scheme.
+_DEFAULT_PORT_SUFFIXES = {"http": ":80", "ws": ":80", "https": ":443", "wss": ":443"}
 
 # Characters that stay literal when a decoded path or a raw query string is
 # written back into a URL (RFC 3986 pchar / query, plus '%' in the query so
@@ -82,9 +83,9 @@ def get_host(environ: WSGIEnvironment, trusted_hosts: t.Optional[t.Iterable[str]
         port = environ.get("SERVER_PORT")
         if host and port:
             host = f"{host}:{port}"
-    default_port = _DEFAULT_PORTS.get(scheme)
-    if default_port is not None and host.endswith(":" + default_port):
-        host = host[: -len(default_port) - 1]
+    default_port_suffix = _DEFAULT_PORT_SUFFIXES.get(scheme)
+    if default_port_suffix is not None and host.endswith(default_port_suffix):
+        host = host[: -len(default_port_suffix)]
     if trusted_hosts is not None and not host_is_trusted(host, trusted_hosts):
         raise BadHost(f"The host {host!r} is not one this application serves.")
     return host
@@ -130,6 +131,8 @@ def _wsgi_bytes(value: str) -> bytes:
 
 def _decode_wsgi_str(value: str, charset: str = "utf-8", errors: str = "replace") -> str:
     """A WSGI environ string (path, script name) as the text the client meant."""
+    if value.isascii():  # ASCII reads the same in any charset a URL is decoded with
+        return value
     return _wsgi_bytes(value).decode(charset, errors)
 
 

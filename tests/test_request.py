@@ -133,6 +133,18 @@ def test_storage_classes_can_be_swapped():
     request = ListRequest.from_values("/?a=1")
     request.args["b"] = "2"
     assert request.args.to_dict() == {"a": "1", "b": "2"}
+    empty = ListRequest.from_values("/").args
+    empty["c"] = "3"
+    assert ListRequest.from_values("/").args == {}
+
+
+def test_a_subclass_can_define_its_own_args():
+    class DefaultPageRequest(Request):
+        @property
+        def args(self):
+            return ImmutableMultiDict({"page": "1"})
+
+    assert DefaultPageRequest.from_values("/").args["page"] == "1"
 
 
 # -- body limits -----------------------------------------------------------------

@@ -1038,6 +1038,41 @@ def test_relative_location_stays_relative_unless_autocorrected():
     assert send(absolute, path="/a/b/c")[1]["Location"] == "http://localhost/a/other"
 
 
+def test_headers_changed_after_the_response_was_made_are_sent_as_changed():
+    response = Response("hi")
+    response.headers["X-Late"] = "1"
+    response.location = "/wiki/Straße"
+
+    status, headers, body = send(response)
+    assert headers["X-Late"] == "1"
+    assert headers["Location"] == "/wiki/Stra%C3%9Fe"
+    assert headers["Content-Length"] == "2"
+
+
+def test_a_body_replaced_after_the_response_was_made_is_encoded_when_sent():
+    response = Response("hi")
+    response.response = ["café", b"!"]
+
+    assert send(response)[2] == "café!".encode()
+
+
+def test_a_subclass_that_overrides_set_data_or_get_wsgi_headers_gets_them_called():
+    class TaggedResponse(Response):
+        def set_data(self, value):
+            super().set_data(value)
+            self.headers["X-Set-Data"] = "yes"
+
+        def get_wsgi_headers(self, environ):
+            headers = super().get_wsgi_headers(environ)
+            headers["X-Sent-By"] = "TaggedResponse"
+            return headers
+
+    status, headers, body = send(TaggedResponse("hi"))
+    assert headers["X-Set-Data"] == "yes"
+    assert headers["X-Sent-By"] == "TaggedResponse"
+    assert body == b"hi"
+
+
 # -- converting other responses and apps ---------------------------------------------
 
 

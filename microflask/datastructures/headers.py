@@ -46,6 +46,17 @@ def _checked(name: t.Any, value: t.Any) -> t.Tuple[str, str]:
     return name, value
 
 
+def _headers_from_checked(pairs: t.List[t.Tuple[str, str]]) -> "Headers":
+    """A ``Headers`` that owns ``pairs``, which must already be checked strings.
+
+    For the response hot path, whose headers are built from constants and
+    values it made itself: ``Headers(pairs)`` would check every pair again.
+    """
+    headers = object.__new__(Headers)
+    headers._list = pairs
+    return headers
+
+
 def _with_params(value: t.Any, params: t.Mapping[str, t.Any]) -> str:
     """``value; name=param; ...`` with params quoted as needed; ``_`` in names becomes ``-``.
 
@@ -137,10 +148,13 @@ class Headers:
 
     def to_wsgi_list(self) -> t.List[t.Tuple[str, str]]:
         """The headers as the list of ``(str, str)`` that ``start_response`` takes."""
-        return list(self)
+        return self._list.copy()
 
     def copy(self) -> "Headers":
-        return type(self)(self._list)
+        if type(self) is not Headers:
+            return type(self)(self._list)
+        # The pairs were checked when they were added: no need to check them again.
+        return _headers_from_checked(self._list.copy())
 
     def __copy__(self) -> "Headers":
         return self.copy()
@@ -215,7 +229,12 @@ class Headers:
 
         All of them are checked before any is added.
         """
-        items = [] if headers is None else [_checked(name, value) for name, value in iter_multi_items(headers)]
+        if headers is None:
+            items = []
+        elif isinstance(headers, (list, tuple)):
+            items = [_checked(name, value) for name, value in headers]
+        else:
+            items = [_checked(name, value) for name, value in iter_multi_items(headers)]
         if kwargs:
             items.extend(_checked(name, value) for name, value in iter_multi_items(kwargs))
         self._list.extend(items)
@@ -244,7 +263,10 @@ class Headers:
 
     def __setitem__(self, key: t.Union[str, int, slice], value: t.Any) -> None:
         """``h[name] = value`` sets; ``h[index] = (name, value)`` and slices replace pairs."""
-        if isinstance(key, int):
+        if isinstance(key, str):  # set(), without a call for its unused params
+            item = _checked(key, value)
+            self._replace(item[0], [item])
+        elif isinstance(key, int):
             self._list[key] = _checked(*value)
         elif isinstance(key, slice):
             self._list[key] = [_checked(name, item) for name, item in value]
@@ -337,6 +359,9 @@ class EnvironHeaders(Headers):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+    def to_wsgi_list(self) -> t.List[t.Tuple[str, str]]:
+        return list(self)
 
     def copy(self) -> t.NoReturn:
         raise TypeError(f"cannot create {type(self).__name__!r} copies; use Headers(environ_headers)")

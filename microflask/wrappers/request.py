@@ -1,10 +1,11 @@
 """The incoming request: a lazy, read-only view of one WSGI environ.
 
-The server hands the app an environ; ``Request(environ)`` wraps it without
-parsing anything. Each attribute (``args``, ``form``, ``cookies``, ``json``, the
-typed headers) is parsed on first access and cached. The body is read only
-through the guarded ``stream``. Routing results (``url_rule``, ``view_args``)
-are set on it by whoever matches the URL; it never imports the framework.
+The server hands the app an environ; ``Request(environ)`` wraps it, reading
+only the method, path and query string. Every other attribute (``args``,
+``form``, ``cookies``, ``json``, the typed headers) is parsed on first access
+and cached. The body is read only through the guarded ``stream``. Routing
+results (``url_rule``, ``view_args``) are set on it by whoever matches the
+URL; it never imports the framework.
 """
 from __future__ import annotations
 
@@ -71,6 +72,10 @@ _PLATFORM_RE = re.compile(
     re.IGNORECASE,
 )
 _LANGUAGE_RE = re.compile(r"[;(]\s*([a-z]{2}(?:[-_][a-z]{2})?)\s*[;)]", re.IGNORECASE)
+
+
+# The ``args`` of a request without a query string: read-only, so one will do.
+_NO_ARGS = ImmutableMultiDict()
 
 
 class UserAgent:
@@ -175,10 +180,43 @@ class Request:
     # get_json's results for (not silent, silent); Ellipsis means "not parsed yet".
     _cached_json: t.Tuple[t.Any, t.Any] = (Ellipsis, Ellipsis)
 
+    #: Whether reading the body is refused (see the class docstring).
+    shallow = False
+    #: The request method, upper case: ``"GET"``, ``"POST"``...
+    method: str
+    #: The path below the application root, decoded, always starting with ``/``.
+    path: str
+    #: The raw bytes after ``?``; ``args`` is the parsed form.
+    query_string: bytes
+
+    # Whether __init__ gives a request without a query string the shared
+    # empty ``args``: not for a subclass that defines its own ``args``.
+    _shares_empty_args = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._shares_empty_args = cls.args is Request.args
+
     def __init__(self, environ: WSGIEnvironment, populate_request: bool = True, shallow: bool = False) -> None:
         self.environ = environ
-        self.shallow = shallow
-        if populate_request and not shallow:
+        # Every request is routed by its method and path, so these three are
+        # read now, into plain attributes, rather than by a lazy property each.
+        self.method = environ.get("REQUEST_METHOD", "GET").upper()
+        path = environ.get("PATH_INFO") or ""
+        if not path.isascii():  # ASCII reads the same in any charset a URL is decoded with
+            path = _decode_wsgi_str(path, self.url_charset, self.encoding_errors)
+        self.path = "/" + path.lstrip("/")
+        query_string = environ.get("QUERY_STRING")
+        if query_string:
+            self.query_string = _wsgi_bytes(query_string)
+        else:
+            self.query_string = b""
+            if self._shares_empty_args and self.parameter_storage_class is ImmutableMultiDict:
+                # Nothing to parse: set args now and spare its lazy property.
+                self.args = _NO_ARGS
+        if shallow:
+            self.shallow = True
+        elif populate_request:
             environ["werkzeug.request"] = self
 
     def __repr__(self) -> str:
@@ -226,11 +264,6 @@ class Request:
     # -- the URL -------------------------------------------------------------
 
     @cached_property
-    def method(self) -> str:
-        """The request method, upper case: ``"GET"``, ``"POST"``..."""
-        return self.environ.get("REQUEST_METHOD", "GET").upper()
-
-    @cached_property
     def scheme(self) -> str:
         """The URL scheme: ``"http"`` or ``"https"`` (``"ws"``/``"wss"`` for websockets)."""
         return self.environ.get("wsgi.url_scheme", "http")
@@ -256,17 +289,6 @@ class Request:
     def script_root(self) -> str:
         """Alias of ``root_path``."""
         return self.root_path
-
-    @cached_property
-    def path(self) -> str:
-        """The path below the application root, decoded, always starting with ``/``."""
-        path = _decode_wsgi_str(self.environ.get("PATH_INFO", ""), self.url_charset, self.encoding_errors)
-        return "/" + path.lstrip("/")
-
-    @cached_property
-    def query_string(self) -> bytes:
-        """The raw bytes after ``?``; ``args`` is the parsed form."""
-        return _wsgi_bytes(self.environ.get("QUERY_STRING", ""))
 
     @cached_property
     def full_path(self) -> str:
@@ -637,8 +659,10 @@ class Request:
 
     def close(self) -> None:
         """Close the uploaded files. ``with request:`` does this on exit."""
-        for _key, upload in iter_multi_items(self.__dict__.get("files") or ()):
-            upload.close()
+        files = self.__dict__.get("files")
+        if files:
+            for _key, upload in iter_multi_items(files):
+                upload.close()
 
     def __enter__(self) -> "Request":
         return self

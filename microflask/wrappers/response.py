@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
 
 from ..datastructures import CallbackDict, ContentRange, Headers, HeaderSet, ResponseCacheControl, WWWAuthenticate
+from ..datastructures.headers import _checked, _headers_from_checked
 from ..exceptions import RequestedRangeNotSatisfiable
 from ..http import (
     HTTP_STATUS_CODES,
@@ -58,6 +59,8 @@ _READ_SIZE = 64 * 1024
 
 def _clean_status(value: t.Union[int, str]) -> t.Tuple[str, int]:
     """The status line and code for an int like 404 or a str like ``"404 Not Found"``."""
+    if type(value) is int and value in _STATUS_LINES:
+        return _STATUS_LINES[value], value
     if isinstance(value, int) and not isinstance(value, bool):
         code = int(value)
         if not 100 <= code <= 999:
@@ -83,6 +86,27 @@ def _clean_status(value: t.Union[int, str]) -> t.Tuple[str, int]:
 def _status_line_for(code: int) -> str:
     reason = HTTP_STATUS_CODES.get(code)
     return f"{code} {reason.upper()}" if reason else f"{code} UNKNOWN"
+
+
+# The status line of each known code, made once rather than on every response.
+_STATUS_LINES = {code: _status_line_for(code) for code in HTTP_STATUS_CODES}
+
+# (mimetype, charset) -> its ("Content-Type", value) header, value checked
+# for CR/LF. Mimetypes come from code, so an app uses a handful; the cap only
+# bounds an app that builds them from request data.
+_content_type_pairs: t.Dict[t.Tuple[str, str], t.Tuple[str, str]] = {}
+_MAX_CACHED_CONTENT_TYPES = 64
+
+
+def _content_type_pair(mimetype: str, charset: str) -> t.Tuple[str, str]:
+    """The Content-Type header for ``mimetype`` (see ``get_content_type``), checked and cached."""
+    key = (mimetype, charset)
+    pair = _content_type_pairs.get(key)
+    if pair is None:
+        pair = _checked("Content-Type", get_content_type(mimetype, charset))
+        if len(_content_type_pairs) < _MAX_CACHED_CONTENT_TYPES:
+            _content_type_pairs[key] = pair
+    return pair
 
 
 def _iter_encoded(chunks: t.Iterable[t.Union[str, bytes]], charset: str) -> t.Iterator[bytes]:
@@ -158,6 +182,14 @@ def _content_security_policy_property(name: str, doc: str) -> property:
         return CallbackDict(directives, lambda policy: fset(self, policy))
 
     return property(fget, fset, doc=doc)
+
+
+# The Response attributes whose work the fast paths of __init__ and __call__
+# do inline: a subclass that overrides any of them gets the general path.
+_INLINED_METHODS = (
+    "headers", "set_data", "status", "status_code", "get_wsgi_response", "get_wsgi_headers", "get_app_iter",
+    "iter_encoded",
+)
 
 
 class ResponseStream:
@@ -288,6 +320,21 @@ class Response:
 
     response: t.Iterable[t.Union[str, bytes]]
 
+    #: Whether the body is handed to the server as it is (see ``get_app_iter``).
+    direct_passthrough = False
+
+    # False for a subclass that overrides one of _INLINED_METHODS (see __init_subclass__).
+    _inline_fast_paths = True
+    # Callbacks for close(); a tuple, replaced on each call_on_close, as most
+    # responses never get one and need no list of their own.
+    _on_close: t.Tuple[t.Callable[[], t.Any], ...] = ()
+    # The usual response, a str or bytes body with no headers given, keeps
+    # the header list __init__ made here until ``headers`` is first used: one
+    # sent untouched costs no Headers object, and __call__ knows its headers
+    # are complete and need no rewrite.
+    _pairs_as_built: t.Optional[t.List[t.Tuple[str, str]]] = None
+    _headers: t.Optional[Headers] = None
+
     def __init__(
         self,
         response: t.Union[str, bytes, bytearray, t.Iterable[t.Union[str, bytes]], None] = None,
@@ -297,20 +344,49 @@ class Response:
         content_type: t.Optional[str] = None,
         direct_passthrough: bool = False,
     ) -> None:
-        if isinstance(headers, Headers):
-            self.headers = headers
-        else:
-            self.headers = Headers(headers) if headers else Headers()
-        if content_type is None:
-            if mimetype is None and "Content-Type" not in self.headers:
+        if direct_passthrough:
+            self.direct_passthrough = True
+        charset = self.charset
+        # The usual response, a view's return value, takes a fast path: its
+        # header list is made here from checked values and appended to
+        # without a search, and the status and set_data work is done inline.
+        fast_path = headers is None and content_type is None and self._inline_fast_paths
+        if fast_path:
+            if mimetype is None:
                 mimetype = self.default_mimetype
-            if mimetype is not None:
-                content_type = get_content_type(mimetype, self.charset)
-        if content_type is not None:
-            self.headers["Content-Type"] = content_type
-        self.status = self.default_status if status is None else status
-        self.direct_passthrough = direct_passthrough
-        self._on_close: t.List[t.Callable[[], t.Any]] = []
+            if mimetype is None:
+                new_pairs: t.List[t.Tuple[str, str]] = []
+            else:
+                new_pairs = [_content_type_pairs.get((mimetype, charset)) or _content_type_pair(mimetype, charset)]
+        else:
+            if not isinstance(headers, Headers):
+                headers = Headers(headers)
+            self.headers = headers
+            if content_type is None:
+                if mimetype is None and "Content-Type" not in headers:
+                    mimetype = self.default_mimetype
+                if mimetype is not None:
+                    content_type = _content_type_pair(mimetype, charset)[1]
+            if content_type is not None:
+                headers["Content-Type"] = content_type
+
+        if status is None:
+            status = self.default_status
+        if fast_path and type(status) is int and status in _STATUS_LINES:
+            self._status, self._status_code = _STATUS_LINES[status], status
+        else:
+            self.status = status
+
+        if fast_path:
+            if type(response) is str or type(response) is bytes:
+                # The new header list has no Content-Length yet: append it.
+                body = response.encode(charset) if type(response) is str else response
+                self.response = [body]
+                if self.automatically_set_content_length:
+                    new_pairs.append(("Content-Length", str(len(body))))
+                self._pairs_as_built = new_pairs
+                return
+            self.headers = _headers_from_checked(new_pairs)
         if response is None:
             self.response = []
         elif isinstance(response, (str, bytes, bytearray)):
@@ -321,6 +397,24 @@ class Response:
             raise TypeError(
                 f"response body must be a str, bytes or an iterable of them, not {type(response).__name__}"
             )
+
+    @property
+    def headers(self) -> Headers:
+        """The response headers, a ``Headers``; assign one to replace them."""
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = _headers_from_checked(self._pairs_as_built or [])
+            self._pairs_as_built = None
+        return headers
+
+    @headers.setter
+    def headers(self, headers: Headers) -> None:
+        self._headers = headers
+        self._pairs_as_built = None
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._inline_fast_paths = all(getattr(cls, name) is getattr(Response, name) for name in _INLINED_METHODS)
 
     def __repr__(self) -> str:
         if self.is_sequence:
@@ -438,7 +532,7 @@ class Response:
 
     def call_on_close(self, func: t.Callable[[], t.Any]) -> t.Callable[[], t.Any]:
         """Run ``func`` when the response is closed; returns it, so it works as a decorator."""
-        self._on_close.append(func)
+        self._on_close = (*self._on_close, func)
         return func
 
     def close(self) -> None:
@@ -862,9 +956,53 @@ class Response:
         return app_iter, self.status, headers.to_wsgi_list()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> t.Iterable[bytes]:
-        app_iter, status, headers = self.get_wsgi_response(environ)
-        start_response(status, headers)
+        body = self.response
+        status = self._status_code
+        if (
+            type(body) is list
+            and len(body) == 1
+            and type(body[0]) is bytes
+            and self._inline_fast_paths
+            and not self._on_close
+            and status >= 200
+            and status != 204
+            and status != 304
+        ):
+            # The usual response: one chunk of bytes, as set_data leaves it, a
+            # status that has a body, nothing to run on close. If its headers
+            # need no rewrite either, the body is sent as it is, without the
+            # Headers copy, generator and ClosingIterator of get_wsgi_response.
+            pairs = self._pairs_as_built
+            header_list = pairs.copy() if pairs is not None else self._header_list_as_is(body[0])
+            if header_list is not None:
+                start_response(self._status, header_list)
+                if environ.get("REQUEST_METHOD") == "HEAD":
+                    return []
+                # A new list, so that nothing the server does to it reaches the response.
+                return [body[0]]
+        app_iter, status_line, headers = self.get_wsgi_response(environ)
+        start_response(status_line, headers)
         return app_iter
+
+    def _header_list_as_is(self, body: bytes) -> t.Optional[t.List[t.Tuple[str, str]]]:
+        """The header list ``get_wsgi_headers`` would give with ``body``, when all
+        it would do is add the Content-Length; None when it would rewrite one.
+
+        ``_pairs_as_built``, when set, is such a list already: the header list
+        __init__ made, with a checked Content-Type and the body's length.
+        """
+        pairs = self.headers._list
+        has_length = False
+        for name, _ in pairs:
+            lower_name = name.lower()
+            if lower_name == "content-length":
+                has_length = True
+            elif lower_name == "location" or lower_name == "content-location":
+                return None
+        header_list = pairs.copy()
+        if not has_length and self.automatically_set_content_length:
+            header_list.append(("Content-Length", str(len(body))))
+        return header_list
 
     @classmethod
     def force_type(
