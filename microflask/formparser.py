@@ -1,27 +1,40 @@
 """Turns a request body into ``form`` and ``files``: the seam between stream and data.
 
 ``Request.form`` calls ``FormDataParser.parse`` with the guarded body stream
-and the mimetype; ``parse_functions`` maps each mimetype to a method. Only
-``application/x-www-form-urlencoded`` is parsed so far. ``multipart/form-data``
-is not parsed yet: such a body leaves ``form`` and ``files`` empty and the
-stream unread; adding it is one ``parse_functions`` entry and a ``MultiPartParser``.
+and the mimetype; ``parse_functions`` maps each mimetype to a method. Urlencoded
+bodies are read whole (they are small); ``multipart/form-data`` bodies stream
+through ``MultiPartParser`` chunk by chunk, text fields into memory and files
+into ``stream_factory`` streams, so an upload of any size uses constant memory.
+Nothing here decides where an upload is finally stored or trusts its filename.
 """
 from __future__ import annotations
 
 import io
+import re
 import typing as t
 
-from .datastructures import MultiDict
-from .exceptions import RequestEntityTooLarge
+from .datastructures import FileStorage, Headers, MultiDict
+from .exceptions import BadRequest, RequestEntityTooLarge
 from .http import parse_options_header
 from .urls import url_decode
 from .wsgi import get_content_length, get_input_stream
 
 WSGIEnvironment = t.Dict[str, t.Any]
 ParseResult = t.Tuple[t.IO[bytes], MultiDict, MultiDict]
+StreamFactory = t.Callable[..., t.IO[bytes]]
 
 #: Uploads up to this size stay in memory; larger ones spill to a temporary file.
 _SPOOL_SIZE = 500 * 1024
+#: The most bytes one part's header block may take; real ones are a few hundred.
+_MAX_PART_HEADER_SIZE = 8 * 1024
+# Werkzeug's rule for a boundary: 1 to 200 printable ASCII characters, the last
+# not a space. RFC 2046 is stricter (70 characters) but clients exceed it.
+_BOUNDARY_RE = re.compile(rb"[ -~]{0,199}[!-~]")
+# RFC 9110 token characters: what a header name is made of.
+_HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# The charsets a text field may declare. Modern clients send UTF-8; looking up
+# any other name the client picks would let it choose our codec.
+_FIELD_CHARSETS = frozenset({"ascii", "us-ascii", "utf-8", "iso-8859-1"})
 
 
 def default_stream_factory(
@@ -68,10 +81,11 @@ class FormDataParser:
     """Parses a body into ``(stream, form, files)`` according to its mimetype.
 
     ``max_form_memory_size`` caps the bytes of form data held in memory and
-    ``max_form_parts`` the number of fields; past either, ``RequestEntityTooLarge``
-    (413). A mimetype without a parser returns the stream untouched and empty
-    ``form``/``files`` (``cls``, a ``MultiDict`` by default). With ``silent``,
-    a body the parser rejects as malformed also gives empty results.
+    ``max_form_parts`` the number of fields or parts; past either,
+    ``RequestEntityTooLarge`` (413). A mimetype without a parser returns the
+    stream untouched and empty ``form``/``files`` (``cls``, a ``MultiDict`` by
+    default). With ``silent``, a parser's ``ValueError`` gives empty results
+    too; a malformed multipart body is a ``BadRequest`` (400) and always raises.
     """
 
     def __init__(
@@ -161,8 +175,260 @@ class FormDataParser:
             raise RequestEntityTooLarge(f"The form data is larger than the limit of {limit} bytes.")
         return body
 
+    def _parse_multipart(
+        self,
+        stream: t.IO[bytes],
+        mimetype: str,
+        content_length: t.Optional[int],
+        options: t.Dict[str, str],
+    ) -> ParseResult:
+        parser = MultiPartParser(
+            self.stream_factory,
+            self.charset,
+            self.errors,
+            self.max_form_memory_size,
+            self.cls,
+            max_form_parts=self.max_form_parts,
+        )
+        boundary = options.get("boundary")
+        if not boundary:
+            raise BadRequest("The multipart/form-data Content-Type has no boundary parameter.")
+        form, files = parser.parse(stream, boundary.encode("utf-8"), content_length)
+        return stream, form, files
+
     #: Mimetype -> the method that parses a body of that type.
     parse_functions: t.Dict[str, t.Callable[..., ParseResult]] = {
+        "multipart/form-data": _parse_multipart,
         "application/x-www-form-urlencoded": _parse_urlencoded,
         "application/x-url-encoded": _parse_urlencoded,
     }
+
+
+class MultiPartParser:
+    """Streams a ``multipart/form-data`` body into ``(form, files)``.
+
+    Parts with a ``filename`` become ``FileStorage`` objects whose bytes were
+    written to ``stream_factory(total_content_length=, content_type=,
+    filename=, content_length=)``; other parts are text fields, decoded with
+    their declared charset (a safe few) or ``charset``. The body is read
+    ``buffer_size`` bytes at a time. Limits raise ``RequestEntityTooLarge``
+    (413): ``max_form_memory_size`` for the text fields together,
+    ``max_form_parts`` for the number of parts, 8 KiB for one part's headers.
+    A malformed body raises ``BadRequest`` (400) saying what is wrong.
+    """
+
+    def __init__(
+        self,
+        stream_factory: t.Optional[StreamFactory] = None,
+        charset: str = "utf-8",
+        errors: str = "replace",
+        max_form_memory_size: t.Optional[int] = None,
+        cls: t.Optional[t.Type[MultiDict]] = None,
+        buffer_size: int = 64 * 1024,
+        max_form_parts: t.Optional[int] = None,
+    ) -> None:
+        self.stream_factory = default_stream_factory if stream_factory is None else stream_factory
+        self.charset = charset
+        self.errors = errors
+        self.max_form_memory_size = max_form_memory_size
+        self.cls = MultiDict if cls is None else cls
+        self.buffer_size = buffer_size
+        self.max_form_parts = max_form_parts
+
+    def parse(
+        self, stream: t.IO[bytes], boundary: bytes, content_length: t.Optional[int]
+    ) -> t.Tuple[MultiDict, MultiDict]:
+        """Read ``stream`` up to the closing boundary; ``content_length`` is
+        the whole body's declared size, or ``None``. An empty body is an empty form."""
+        if not _BOUNDARY_RE.fullmatch(boundary):
+            raise BadRequest(
+                f"The multipart boundary {boundary[:50]!r} is invalid: expected 1 to 200"
+                " printable ASCII characters, the last not a space."
+            )
+        fields: t.List[t.Tuple[str, str]] = []
+        files: t.List[t.Tuple[str, FileStorage]] = []
+        try:
+            self._parse_parts(_BodyReader(stream, self.buffer_size), boundary, content_length, fields, files)
+        except BaseException:
+            for _name, upload in files:
+                upload.close()
+            raise
+        return self.cls(fields), self.cls(files)
+
+    def _parse_parts(
+        self,
+        reader: "_BodyReader",
+        boundary: bytes,
+        content_length: t.Optional[int],
+        fields: t.List[t.Tuple[str, str]],
+        files: t.List[t.Tuple[str, FileStorage]],
+    ) -> None:
+        if reader.is_empty():
+            return
+        # The CRLF before a boundary belongs to the delimiter, not to the data.
+        # The reader starts with a CRLF of its own, so the first delimiter,
+        # which follows the (usually empty) preamble directly, looks the same.
+        delimiter = b"\r\n--" + boundary
+        reader.copy_until(delimiter, _discard)
+        memory_left = self.max_form_memory_size
+        while not reader.startswith(b"--"):
+            if self.max_form_parts is not None and len(fields) + len(files) >= self.max_form_parts:
+                raise RequestEntityTooLarge(f"The form has more than the allowed {self.max_form_parts} parts.")
+            headers = self._read_part_headers(reader)
+            name, filename = _form_data_names(headers)
+            if filename is None:
+                data = _read_field(reader, delimiter, memory_left, self.max_form_memory_size)
+                if memory_left is not None:
+                    memory_left -= len(data)
+                fields.append((name, data.decode(self._field_charset(headers), self.errors)))
+            else:
+                upload = FileStorage(self._open_file(headers, filename, content_length), filename, name, headers=headers)
+                files.append((name, upload))
+                reader.copy_until(delimiter, upload.stream.write)
+                upload.stream.seek(0)
+
+    def _read_part_headers(self, reader: "_BodyReader") -> Headers:
+        """The headers after a delimiter, up to and including the blank line.
+
+        The block starts with the rest of the delimiter's line, which may hold
+        only whitespace (RFC 2046 transport padding) before its CRLF.
+        """
+        block = reader.read_until(b"\r\n\r\n", _MAX_PART_HEADER_SIZE)
+        padding, *lines = block.decode(self.charset, self.errors).split("\r\n")
+        if padding.strip(" \t"):
+            raise BadRequest(f"The multipart boundary is followed by {padding[:50]!r}; expected a line break.")
+        headers = Headers()
+        for line in lines:
+            name, colon, value = line.partition(":")
+            if not colon or not _HEADER_NAME_RE.fullmatch(name):
+                raise BadRequest(f"Invalid header line in a multipart part: {line[:100]!r}.")
+            # RFC 9110: a recipient replaces a stray CR, LF or NUL with a space.
+            value = value.replace("\0", " ").replace("\r", " ").replace("\n", " ")
+            headers.add(name, value.strip(" \t"))
+        return headers
+
+    def _field_charset(self, headers: Headers) -> str:
+        declared = parse_options_header(headers.get("Content-Type"))[1].get("charset")
+        if declared and declared.lower() in _FIELD_CHARSETS:
+            return declared.lower()
+        return self.charset
+
+    def _open_file(self, headers: Headers, filename: str, total_content_length: t.Optional[int]) -> t.IO[bytes]:
+        declared_length = headers.get("Content-Length", "")
+        # ASCII digits only, and few enough that int() is cheap and cannot refuse.
+        is_length = declared_length.isascii() and declared_length.isdigit() and len(declared_length) <= 18
+        return self.stream_factory(
+            total_content_length=total_content_length,
+            content_type=headers.get("Content-Type"),
+            filename=filename,
+            content_length=int(declared_length) if is_length else None,
+        )
+
+
+def _discard(data: bytearray) -> None:
+    """Where the preamble goes."""
+
+
+def _form_data_names(headers: Headers) -> t.Tuple[str, t.Optional[str]]:
+    """The field name and, for a file, the filename from ``Content-Disposition``.
+
+    ``filename*`` (RFC 2231, ``UTF-8''...``) wins over ``filename``; both are
+    returned as sent, ``../`` included: saving under them is the caller's call.
+    """
+    disposition = headers.get("Content-Disposition")
+    if disposition is None:
+        raise BadRequest("A part of the multipart body has no Content-Disposition header.")
+    options = parse_options_header(disposition)[1]
+    name = options.get("name")
+    if name is None:
+        raise BadRequest(f"A part's Content-Disposition has no name: {disposition[:100]!r}.")
+    return name, options.get("filename")
+
+
+def _read_field(
+    reader: "_BodyReader", delimiter: bytes, memory_left: t.Optional[int], memory_limit: t.Optional[int]
+) -> bytes:
+    """A text field's bytes, refused once they go past ``memory_left``."""
+    pieces: t.List[bytearray] = []
+    size = 0
+
+    def keep(piece: bytearray) -> None:
+        nonlocal size
+        size += len(piece)
+        if memory_left is not None and size > memory_left:
+            raise RequestEntityTooLarge(f"The form's text fields are larger than the limit of {memory_limit} bytes.")
+        pieces.append(piece)
+
+    reader.copy_until(delimiter, keep)
+    return b"".join(pieces)
+
+
+class _BodyReader:
+    """The body as a buffer refilled chunk by chunk, consumed from the front.
+
+    Searches use ``bytes.find`` over the buffer and never look at a byte twice
+    but for a separator's length at a chunk edge, so parsing is linear in the
+    body whatever its content. Running out of body before a separator is
+    found means the body was cut short: ``BadRequest``.
+    """
+
+    def __init__(self, stream: t.IO[bytes], chunk_size: int) -> None:
+        self._read = stream.read
+        self._chunk_size = chunk_size
+        # A bytearray drops consumed bytes from its front without copying the rest.
+        self._buffer = bytearray(b"\r\n")
+
+    def _fill(self) -> None:
+        chunk = self._read(self._chunk_size)
+        if not chunk:
+            raise BadRequest("The multipart body ended before its closing boundary.")
+        self._buffer += chunk
+
+    def is_empty(self) -> bool:
+        """Whether the body has no bytes at all; reads its first chunk."""
+        chunk = self._read(self._chunk_size)
+        self._buffer += chunk
+        return not chunk
+
+    def startswith(self, prefix: bytes) -> bool:
+        while len(self._buffer) < len(prefix):
+            self._fill()
+        return self._buffer.startswith(prefix)
+
+    def copy_until(self, separator: bytes, write: t.Callable[[bytearray], t.Any]) -> None:
+        """Pass the bytes before ``separator`` to ``write`` in pieces (fresh
+        ``bytearray`` slices, never touched again); consume both.
+
+        All but the last ``len(separator) - 1`` unsearched bytes are passed on
+        after each chunk: only those could be the start of a separator split
+        across two chunks.
+        """
+        buffer = self._buffer
+        keep = len(separator) - 1
+        while True:
+            found = buffer.find(separator)
+            if found != -1:
+                if found:
+                    write(buffer[:found])
+                del buffer[: found + len(separator)]
+                return
+            end = len(buffer) - keep
+            if end > 0:
+                write(buffer[:end])
+                del buffer[:end]
+            self._fill()
+
+    def read_until(self, separator: bytes, limit: int) -> bytes:
+        """The bytes before ``separator``, at most ``limit`` of them; consumes both."""
+        buffer = self._buffer
+        start = 0
+        while True:
+            found = buffer.find(separator, start)
+            if found != -1 and found <= limit:
+                block = bytes(buffer[:found])
+                del buffer[: found + len(separator)]
+                return block
+            if found != -1 or len(buffer) > limit + len(separator):
+                raise RequestEntityTooLarge(f"A multipart part's headers are longer than {limit} bytes.")
+            start = max(0, len(buffer) - len(separator) + 1)
+            self._fill()

@@ -1,21 +1,23 @@
 """Calling a WSGI application without a server: environ builder and test client.
 
 ``EnvironBuilder`` turns a path, headers and a body into the environ a server
-would build; ``run_wsgi_app`` calls an app with it; ``Client`` adds a cookie
-jar and redirect following on top and returns ``TestResponse`` objects. No
-sockets are involved. Multipart bodies (file uploads) are not encoded yet.
+would build, encoding forms with files as ``multipart/form-data`` the way a
+browser does (``encode_multipart``); ``run_wsgi_app`` calls an app with it;
+``Client`` adds a cookie jar and redirect following on top and returns
+``TestResponse`` objects. No sockets are involved.
 """
 from __future__ import annotations
 
 import datetime
 import json as _json
+import os
 import sys
 import typing as t
 from io import BytesIO
 from itertools import chain
 from urllib.parse import quote, unquote_to_bytes, urljoin, urlsplit
 
-from .datastructures import Authorization, EnvironHeaders, Headers, MultiDict
+from .datastructures import Authorization, EnvironHeaders, FileStorage, Headers, MultiDict
 from .http import dump_cookie, parse_date, parse_options_header
 from .urls import iri_to_uri, url_decode, url_encode
 from .utils import cached_property, get_content_type
@@ -33,6 +35,7 @@ _PCHAR_SAFE = "/:@!$&'()*+,;=~"
 _PATH_SAFE = _PCHAR_SAFE + "%"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _FORM_MIMETYPE = "application/x-www-form-urlencoded"
+_MULTIPART_MIMETYPE = "multipart/form-data"
 #: Browsers keep a cookie at most about 400 days, whatever its Max-Age says.
 _MAX_COOKIE_AGE = 400 * 24 * 60 * 60
 
@@ -61,15 +64,113 @@ def _iter_data(data: t.Any) -> t.Iterator[t.Tuple[str, t.Any]]:
             yield key, value
 
 
+def _quote_part_parameter(value: str) -> str:
+    """``value`` quoted for a part's ``Content-Disposition``.
+
+    Quotes and backslashes are escaped, so the parser gets the name back
+    exactly; CR and LF are percent-encoded as browsers do, so a name can
+    never end the header line.
+    """
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\r", "%0D").replace("\n", "%0A") + '"'
+
+
+def _as_upload(
+    file: t.Any, filename: t.Optional[str] = None, name: t.Optional[str] = None, content_type: t.Optional[str] = None
+) -> FileStorage:
+    """``file`` as a ``FileStorage``; without ``filename`` an open file is
+    named as a browser names it: by its own name, without the folders."""
+    if isinstance(file, FileStorage):
+        return file
+    upload = FileStorage(file, filename, name, content_type)
+    if filename is None and upload.filename:
+        upload.filename = os.path.basename(upload.filename)
+    return upload
+
+
+def _write_file_part(out: t.IO[bytes], name: str, file: t.Any, charset: str) -> None:
+    """The headers and bytes of one file part; the file is read from where it is."""
+    upload = _as_upload(file)
+    filename = upload.filename or ""
+    content_type = upload.content_type
+    if not content_type:
+        import mimetypes
+
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    out.write(
+        f"Content-Disposition: form-data; name={_quote_part_parameter(name)};"
+        f" filename={_quote_part_parameter(filename)}\r\nContent-Type: {content_type}\r\n\r\n".encode(charset)
+    )
+    while True:
+        chunk = upload.stream.read(64 * 1024)
+        if not chunk:
+            break
+        out.write(chunk)
+
+
+def stream_encode_multipart(
+    data: t.Any,
+    use_tempfile: bool = True,
+    threshold: int = 500 * 1024,
+    boundary: t.Optional[str] = None,
+    charset: str = "utf-8",
+) -> t.Tuple[t.IO[bytes], int, str]:
+    """``(stream, length, boundary)``: ``data`` as a ``multipart/form-data`` body.
+
+    ``data`` is a dict (a list value means several parts) or a ``MultiDict``.
+    Values with a ``read`` method (``FileStorage``, open files) become file
+    parts, everything else a text field (``str()`` of it). With ``use_tempfile``
+    a body past ``threshold`` bytes is written to a temporary file.
+    """
+    if boundary is None:
+        boundary = f"----microflask-{os.urandom(16).hex()}"
+    out: t.IO[bytes]
+    if use_tempfile:
+        import tempfile
+
+        out = t.cast(t.IO[bytes], tempfile.SpooledTemporaryFile(max_size=threshold))
+    else:
+        out = BytesIO()
+    delimiter = f"--{boundary}\r\n".encode("ascii")
+    for name, value in _iter_data(data):
+        out.write(delimiter)
+        if hasattr(value, "read"):
+            _write_file_part(out, name, value, charset)
+        else:
+            head = f"Content-Disposition: form-data; name={_quote_part_parameter(name)}\r\n\r\n"
+            out.write(head.encode(charset) + str(value).encode(charset))
+        out.write(b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode("ascii"))
+    length = out.tell()
+    out.seek(0)
+    return out, length, boundary
+
+
+def encode_multipart(
+    values: t.Any, boundary: t.Optional[str] = None, charset: str = "utf-8"
+) -> t.Tuple[str, bytes]:
+    """``(boundary, body)``: ``values`` as a ``multipart/form-data`` body in memory.
+
+    >>> boundary, body = encode_multipart({"name": "Ada"}, boundary="b")
+    >>> body
+    b'--b\\r\\nContent-Disposition: form-data; name="name"\\r\\n\\r\\nAda\\r\\n--b--\\r\\n'
+    """
+    stream, _length, boundary = stream_encode_multipart(values, use_tempfile=False, boundary=boundary, charset=charset)
+    return boundary, stream.read()
+
+
 class EnvironBuilder:
     """Builds a WSGI environ from request-like arguments.
 
     ``path`` may carry a query string or be a whole URL (``"https://x.org/a?b=1"``);
     non-ASCII is percent-encoded. The body is one of ``data`` (bytes or str sent
-    as is, or a dict/``MultiDict`` sent as a urlencoded form), ``json`` (dumped
-    with ``json_dumps``) or ``input_stream``. ``auth`` is a ``(user, password)``
-    pair for Basic auth or an ``Authorization``. ``environ_base`` supplies
-    defaults and ``environ_overrides`` has the last word.
+    as is, or a dict/``MultiDict`` sent as a form), ``json`` (dumped with
+    ``json_dumps``) or ``input_stream``. A form is urlencoded unless it holds
+    files or ``content_type`` says ``multipart/form-data``; a file is a
+    ``FileStorage``, an open file, or a ``(stream, filename)`` or
+    ``(stream, filename, content_type)`` tuple. ``auth`` is a
+    ``(user, password)`` pair for Basic auth or an ``Authorization``.
+    ``environ_base`` supplies defaults and ``environ_overrides`` has the last word.
     """
 
     server_protocol = "HTTP/1.1"
@@ -128,6 +229,7 @@ class EnvironBuilder:
         self.environ_overrides = environ_overrides
         self.input_stream = input_stream
         self._form: t.Optional[MultiDict] = None
+        self._files: t.Optional[MultiDict] = None
         self.closed = False
         if auth is not None:
             if isinstance(auth, tuple):
@@ -182,17 +284,24 @@ class EnvironBuilder:
                 self.content_length = len(data)
             return
         for key, value in _iter_data(data):
-            if isinstance(value, (tuple, dict)) or hasattr(value, "read"):
+            if isinstance(value, tuple) or hasattr(value, "read"):
                 self._add_file_from_data(key, value)
             else:
                 self.form.add(key, value)
 
-    def _add_file_from_data(self, key: str, value: t.Any) -> t.NoReturn:
-        # The seam for the multipart issue: file values will go to ``files``.
-        raise NotImplementedError(
-            f"The form field {key!r} holds a file, which needs a multipart/form-data body;"
-            " microflask cannot encode multipart bodies yet. Send the file's bytes as data= instead."
-        )
+    def _add_file_from_data(self, key: str, value: t.Any) -> None:
+        """Add a file from ``data=`` to ``files``."""
+        if not isinstance(value, tuple):
+            self.files.add(key, _as_upload(value, name=key))
+            return
+        if not 2 <= len(value) <= 3 or not hasattr(value[0], "read"):
+            raise TypeError(
+                f"The file for form field {key!r} must be (stream, filename) or"
+                f" (stream, filename, content_type), not a tuple of {len(value)} items"
+                f" starting with {type(value[0]).__name__ if value else 'nothing'}."
+            )
+        stream, filename, content_type = value + (None,) * (3 - len(value))
+        self.files.add(key, _as_upload(stream, filename, key, content_type))
 
     # -- where the request goes ----------------------------------------------
 
@@ -265,11 +374,27 @@ class EnvironBuilder:
         self._form = value
 
     @property
+    def files(self) -> MultiDict:
+        """Files to upload (``FileStorage``) by field name, as a ``MultiDict`` that can be edited."""
+        if self._files is None:
+            self._files = MultiDict()
+        return self._files
+
+    @files.setter
+    def files(self, value: MultiDict) -> None:
+        self._files = value
+
+    @property
     def content_type(self) -> t.Optional[str]:
-        """The ``Content-Type`` header; urlencoded by default when there is form data."""
+        """The ``Content-Type`` header; by default ``multipart/form-data`` when
+        there are files and urlencoded when there is only form data. A multipart
+        body's boundary is added when the environ is built."""
         content_type = self.headers.get("Content-Type")
-        if content_type is None and self.input_stream is None and self._form:
-            return _FORM_MIMETYPE
+        if content_type is None and self.input_stream is None:
+            if self._files:
+                return _MULTIPART_MIMETYPE
+            if self._form:
+                return _FORM_MIMETYPE
         return content_type  # type: ignore[no-any-return]
 
     @content_type.setter
@@ -302,33 +427,42 @@ class EnvironBuilder:
         else:
             self.headers.set("Content-Length", str(value))
 
-    def _body(self) -> t.Tuple[t.IO[bytes], t.Optional[int]]:
-        """The input stream and its length; an explicit ``content_length`` wins."""
+    def _body(self) -> t.Tuple[t.IO[bytes], t.Optional[int], t.Optional[str]]:
+        """The input stream, its length and the content type; an explicit
+        ``content_length`` wins."""
         length = self.content_length
         stream = self.input_stream
+        content_type = self.content_type
         if stream is not None:
-            if self._form:
+            if self._form or self._files:
                 raise TypeError("Both an input stream and form data are set; give one body.")
             if length is None and getattr(stream, "seekable", lambda: False)():
                 start = stream.tell()
                 length = stream.seek(0, 2) - start
                 stream.seek(start)
-            return stream, length
+            return stream, length, content_type
+        mimetype = self.mimetype
+        if mimetype == _MULTIPART_MIMETYPE:
+            fields = chain(_iter_data(self._form or {}), _iter_data(self._files or {}))
+            stream, body_length, boundary = stream_encode_multipart(MultiDict(fields), charset=self.charset)
+            content_type = f"{_MULTIPART_MIMETYPE}; boundary={boundary}"
+            return stream, body_length if length is None else length, content_type
+        if self._files:
+            raise ValueError(f"Files are sent as {_MULTIPART_MIMETYPE!r}, but the content type is {mimetype!r}.")
         if self._form:
-            if self.mimetype != _FORM_MIMETYPE:
-                raise NotImplementedError(
-                    f"Form data can only be sent as {_FORM_MIMETYPE!r} so far, not {self.mimetype!r}."
+            if mimetype != _FORM_MIMETYPE:
+                raise ValueError(
+                    f"Form data is sent as {_FORM_MIMETYPE!r} or {_MULTIPART_MIMETYPE!r}, not {mimetype!r}."
                 )
             body = url_encode(self._form, self.charset).encode("ascii")
-            return BytesIO(body), len(body) if length is None else length
-        return BytesIO(), length
+            return BytesIO(body), len(body) if length is None else length, content_type
+        return BytesIO(), length, content_type
 
     # -- results -------------------------------------------------------------
 
     def get_environ(self) -> WSGIEnvironment:
         """A new WSGI environ for this request."""
-        input_stream, content_length = self._body()
-        content_type = self.content_type
+        input_stream, content_length, content_type = self._body()
         # WSGI carries the raw request bytes as latin-1 strings.
         path_info = unquote_to_bytes(self.path).decode("latin-1")
         script_name = unquote_to_bytes(self.script_root).decode("latin-1")
@@ -375,8 +509,11 @@ class EnvironBuilder:
         return (cls or self.request_class)(self.get_environ())
 
     def close(self) -> None:
-        """Mark the builder done. It holds nothing open until multipart
-        uploads arrive; the streams it made belong to the environs it built."""
+        """Close the files in ``files``; the streams the builder made belong
+        to the environs it built."""
+        if self._files and not self.closed:
+            for _key, upload in self._files.items(multi=True):
+                upload.close()
         self.closed = True
 
 

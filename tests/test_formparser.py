@@ -76,11 +76,20 @@ def test_body_larger_than_max_content_length_is_refused():
         parse_form_data(form_environ(b"a=1234567890"), max_content_length=5)
 
 
-def test_multipart_is_not_parsed_yet_and_the_stream_stays_readable():
-    body = b'--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--b--\r\n'
+def test_multipart_is_parsed_into_form_and_files():
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="f"; filename="f.txt"\r\n\r\ntext\r\n--b--\r\n'
+    )
     stream, form, files = parse_form_data(form_environ(body, "multipart/form-data; boundary=b"))
-    assert not form and not files
-    assert stream.read() == body
+    assert form == MultiDict([("a", "1")])
+    assert files["f"].filename == "f.txt"
+    assert files["f"].read() == b"text"
+    assert stream.read() == b""
+
+
+def test_multipart_is_one_entry_in_parse_functions():
+    assert FormDataParser.parse_functions["multipart/form-data"] is FormDataParser._parse_multipart
 
 
 def test_unknown_mimetype_leaves_the_stream_untouched():

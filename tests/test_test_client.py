@@ -119,9 +119,23 @@ def test_builder_json_dumps_can_be_swapped():
     assert environ["wsgi.input"].read() == b'{"a": 2, "b": 1}'
 
 
-def test_builder_refuses_file_uploads_until_multipart_exists():
-    with pytest.raises(NotImplementedError, match="multipart"):
-        EnvironBuilder(method="POST", data={"upload": (io.BytesIO(b"x"), "a.txt")})
+def test_builder_sends_files_as_multipart_form_data():
+    builder = EnvironBuilder(method="POST", data={"upload": (io.BytesIO(b"x"), "a.txt"), "note": "hi"})
+    assert builder.content_type == "multipart/form-data"
+    assert builder.files["upload"].filename == "a.txt"
+    request = builder.get_request()
+    assert request.content_type.startswith("multipart/form-data; boundary=")
+    assert request.form["note"] == "hi"
+    assert request.files["upload"].read() == b"x"
+    assert request.files["upload"].mimetype == "text/plain"
+
+
+def test_builder_refuses_files_in_a_urlencoded_body():
+    builder = EnvironBuilder(
+        method="POST", data={"upload": (io.BytesIO(b"x"), "a.txt")}, content_type="application/x-www-form-urlencoded"
+    )
+    with pytest.raises(ValueError, match="multipart/form-data"):
+        builder.get_environ()
 
 
 def test_builder_mimetype_adds_a_charset_for_text():
