@@ -160,3 +160,32 @@ def redirect(location: str, code: int = 302, Response: t.Optional[t.Type["Respon
     )
     response.headers["Location"] = iri_to_uri(location, safe_conversion=True)
     return response
+
+
+# Names Windows reserves for devices in every folder ("nul.txt" is a device too).
+_WINDOWS_DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"COM{i}" for i in range(1, 10)]
+    + [f"LPT{i}" for i in range(1, 10)]
+)
+
+
+def secure_filename(filename: str) -> str:
+    """A version of an uploaded file's name that is safe to save under.
+
+    Non-ASCII letters are reduced to ASCII (accents dropped), path
+    separators and whitespace become ``_``, anything but letters, digits,
+    ``_``, ``.`` and ``-`` is removed, leading and trailing dots and
+    underscores are stripped (no hidden files, no ``..``), and Windows
+    device names get a ``_`` in front on every platform. The result may be
+    empty: the caller must then choose a name.
+    """
+    import unicodedata
+
+    filename = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    filename = filename.replace("/", " ").replace("\\", " ")
+    filename = "_".join(filename.split())
+    filename = "".join(char for char in filename if char.isalnum() or char in "._-").strip("._")
+    if filename and filename.split(".")[0].upper() in _WINDOWS_DEVICE_NAMES:
+        filename = f"_{filename}"
+    return filename

@@ -2,7 +2,7 @@
 import pytest
 
 from microflask.datastructures import Headers
-from microflask.utils import cached_property, environ_property, get_content_type, header_property, redirect
+from microflask.utils import cached_property, environ_property, get_content_type, header_property, redirect, secure_filename
 
 
 class Thing:
@@ -68,3 +68,23 @@ def test_redirect_quotes_the_location_and_escapes_the_body():
     assert response.headers["Location"] == "/w%C3%B6%22rld?%3Cx%3E"
     body = response.get_data(as_text=True)
     assert "<x>" not in body and "&lt;x&gt;" in body
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("My cool movie.mov", "My_cool_movie.mov"),
+        ("../../../etc/passwd", "etc_passwd"),
+        ("..\\..\\windows\\system32", "windows_system32"),
+        ("i contain cool \xfcml\xe4uts.txt", "i_contain_cool_umlauts.txt"),
+        (".bashrc", "bashrc"),
+        ("...", ""),
+        ("con.txt", "_con.txt"),
+        ("LPT1", "_LPT1"),
+        ("a\x00b.txt", "ab.txt"),
+        ("日本語.png", "png"),
+        ("résumé <final>.pdf", "resume_final.pdf"),
+    ],
+)
+def test_secure_filename_keeps_only_safe_characters(name, expected):
+    assert secure_filename(name) == expected
