@@ -164,9 +164,9 @@ class Request:
     trusted_hosts: t.Optional[t.List[str]] = None
     #: Largest body accepted, in bytes; a larger declared length gets 413 before reading.
     max_content_length: t.Optional[int] = None
-    #: Largest urlencoded form held in memory, in bytes (413 past it).
+    #: Most form text (urlencoded body, multipart text fields) held in memory, in bytes (413 past it).
     max_form_memory_size: t.Optional[int] = None
-    #: Most form fields parsed (413 past it).
+    #: Most form fields or multipart parts parsed (413 past it).
     max_form_parts: t.Optional[int] = 1000
     #: What ``get_json`` loads with; the framework swaps in its JSON provider.
     json_module: t.Any = json
