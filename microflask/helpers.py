@@ -7,12 +7,14 @@ real work is in ``Flask`` or in the toolkit.
 """
 from __future__ import annotations
 
+import io
 import os
+import re
 import typing as t
 from functools import update_wrapper
 
 from .datastructures import Headers
-from .exceptions import NotFound, RequestedRangeNotSatisfiable
+from .exceptions import NotFound
 from .globals import _cv_app, _cv_request, current_app, request, request_ctx
 from .security import safe_join
 
@@ -132,130 +134,198 @@ def send_file(
     last_modified: t.Optional[t.Union["datetime", int, float]] = None,
     max_age: t.Optional[t.Union[int, t.Callable[[t.Optional[str]], t.Optional[int]]]] = None,
 ) -> "Response":
-    """Send a file (a path relative to the app's root, or a binary file object).
+    """Send a file: a path (relative to ``app.root_path``) or a binary file object.
 
-    The mimetype is guessed from the name; ``conditional`` answers
-    If-None-Match / If-Modified-Since with 304 and Range with 206.
+    The path is trusted: for a name that came from the client use
+    ``send_from_directory``. The mimetype is guessed from ``download_name``,
+    which defaults to the path's file name; a file object needs one or the
+    other. ``conditional`` answers If-None-Match / If-Modified-Since with 304
+    and a single byte Range with 206 (or 416). ``max_age`` is seconds, or a
+    function of the path, ``app.get_send_file_max_age`` by default. With
+    ``USE_X_SENDFILE`` a path is left for the server to send.
     """
-    from .wsgi import wrap_file
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    environ = request.environ
-    if max_age is None:
-        max_age = app.get_send_file_max_age
     path: t.Optional[str] = None
-    file: t.Optional[t.BinaryIO] = None
     if isinstance(path_or_file, (str, os.PathLike)):
         path = os.path.join(app.root_path, os.fspath(path_or_file))
         if download_name is None:
             download_name = os.path.basename(path)
-    else:
-        file = path_or_file
-        if download_name is None and isinstance(getattr(file, "name", None), str):
-            download_name = os.path.basename(file.name)  # type: ignore[union-attr]
+    elif isinstance(path_or_file, io.TextIOBase):
+        raise ValueError("send_file needs a file opened in binary mode ('rb') or a BytesIO, not a text file.")
+
+    headers = Headers()
     if mimetype is None:
-        mimetype = _guess_mimetype(download_name)
+        mimetype, encoding = _guess_type(download_name)
+        # Inline, the browser undoes the compression; an attachment is saved as it is.
+        if encoding is not None and not as_attachment:
+            headers["Content-Encoding"] = encoding
+    if download_name is not None:
+        headers["Content-Disposition"] = _content_disposition(download_name, as_attachment)
+    elif as_attachment:
+        raise TypeError("No name for the attachment: set 'download_name', or pass a path instead of a file.")
+    if max_age is None:
+        max_age = app.get_send_file_max_age
     if callable(max_age):
         max_age = max_age(path)
 
-    headers = Headers()
-    if download_name is not None:
-        _set_content_disposition(headers, download_name, as_attachment)
-
-    size: t.Optional[int] = None
-    mtime: t.Optional[float] = None
-    if path is not None and app.use_x_sendfile:
-        headers["X-Sendfile"] = path
-        data: t.Any = None
-        stat = os.stat(path)
-        size, mtime = stat.st_size, stat.st_mtime
+    environ = request.environ
+    if path is None:
+        source = _file_object_source(environ, path_or_file)  # type: ignore[arg-type]
     else:
-        if file is None:
-            file = open(path, "rb")  # type: ignore[arg-type]
-            stat = os.fstat(file.fileno())
-            size, mtime = stat.st_size, stat.st_mtime
-        else:
-            size = _stream_size(file)
-        data = wrap_file(environ, file)
-
-    response = app.response_class(data, mimetype=mimetype, headers=headers, direct_passthrough=True)
-    if size is not None:
-        response.content_length = size
-    if last_modified is not None:
-        response.last_modified = last_modified
-    elif mtime is not None:
-        response.last_modified = int(mtime)
-    response.cache_control.no_cache = True
-    if max_age is not None and max_age > 0:
-        import time
-
-        response.cache_control.no_cache = None
-        response.cache_control.public = True
-        response.cache_control.max_age = max_age
-        response.expires = int(time.time() + max_age)
-    if isinstance(etag, str):
-        response.set_etag(etag)
-    elif etag and path is not None and mtime is not None:
-        import zlib
-
-        check = zlib.adler32(path.encode("utf-8", "surrogateescape")) & 0xFFFFFFFF
-        response.set_etag(f"{mtime}-{size}-{check}")
-    if conditional:
-        try:
-            response = response.make_conditional(environ, accept_ranges=True, complete_length=size)
-        except RequestedRangeNotSatisfiable:
-            if file is not None:
-                file.close()
-            raise
-        if response.status_code == 304:
-            response.headers.pop("X-Sendfile", None)
+        source = _path_source(environ, path, app.config["USE_X_SENDFILE"], headers)
+    try:
+        response = app.response_class(source.body, mimetype=mimetype, headers=headers, direct_passthrough=True)
+        if source.length is not None:
+            response.content_length = source.length
+        if last_modified is not None:
+            response.last_modified = last_modified
+        elif source.mtime is not None:
+            response.last_modified = int(source.mtime)
+        _set_cache_headers(response, max_age)
+        if isinstance(etag, str):
+            response.set_etag(etag)
+        elif etag and path is not None:
+            response.set_etag(_file_etag(path, source))
+        if conditional:
+            response.make_conditional(
+                environ, accept_ranges=source.range_length is not None, complete_length=source.range_length
+            )
+            if response.status_code == 304:
+                # The server would send the file with the 304 otherwise.
+                response.headers.pop("X-Sendfile", None)
+    except BaseException:
+        # The response never reaches the server (a 416 is raised, say), so
+        # nothing else will close the file.
+        close = getattr(source.body, "close", None)
+        if close is not None:
+            close()
+        raise
     return response
 
 
-def send_from_directory(directory: t.Union["os.PathLike[str]", str], path: t.Union["os.PathLike[str]", str], **kwargs: t.Any) -> "Response":
-    """Send ``path`` from inside ``directory``; anything outside it, or missing, is a 404."""
-    directory = os.path.join(current_app.root_path, os.fspath(directory))
+def send_from_directory(
+    directory: t.Union["os.PathLike[str]", str], path: t.Union["os.PathLike[str]", str], **kwargs: t.Any
+) -> "Response":
+    """Send ``path`` from inside ``directory`` (relative to ``app.root_path``).
+
+    ``path`` may come from the client: whatever ``safe_join`` refuses, being
+    able to leave ``directory``, is a 404, as is a name that is not a
+    regular file. The other arguments are ``send_file``'s.
+    """
+    # Absolute, so that send_file does not prepend root_path a second time.
+    directory = os.path.abspath(os.path.join(current_app.root_path, os.fspath(directory)))
     joined = safe_join(directory, os.fspath(path))
     if joined is None or not os.path.isfile(joined):
         raise NotFound()
     return send_file(joined, **kwargs)
 
 
-def _guess_mimetype(name: t.Optional[str]) -> str:
-    if name is None:
+class _Source(t.NamedTuple):
+    """What ``send_file`` sends: the WSGI body, its Content-Length, the full
+    length byte ranges are taken from (None when ranges cannot be served),
+    and the file's modification time."""
+
+    body: t.Any
+    length: t.Optional[int]
+    range_length: t.Optional[int]
+    mtime: t.Optional[float]
+
+
+def _path_source(environ: t.Dict[str, t.Any], path: str, use_x_sendfile: bool, headers: Headers) -> _Source:
+    if use_x_sendfile:
+        stat = os.stat(path)
+        # WSGI header values carry bytes as latin-1 characters (PEP 3333), so
+        # the server gets the path exactly as the file system spells it.
+        headers["X-Sendfile"] = os.fsencode(path).decode("latin-1")
+        return _Source(None, stat.st_size, stat.st_size, stat.st_mtime)
+    from .wsgi import wrap_file
+
+    file = open(path, "rb")
+    stat = os.fstat(file.fileno())
+    return _Source(wrap_file(environ, file), stat.st_size, stat.st_size, stat.st_mtime)
+
+
+def _file_object_source(environ: t.Dict[str, t.Any], file: t.BinaryIO) -> _Source:
+    from .wsgi import wrap_file
+
+    span = _remaining_span(file)
+    body = wrap_file(environ, file)
+    if span is None:
+        return _Source(body, None, None, None)
+    position, end = span
+    # Range offsets count from the start of the file, so a body that starts
+    # further in is always sent whole.
+    return _Source(body, max(0, end - position), end if position == 0 else None, None)
+
+
+def _remaining_span(file: t.BinaryIO) -> t.Optional[t.Tuple[int, int]]:
+    """``(position, end)`` of a seekable file: the body is the bytes between them."""
+    try:
+        if not file.seekable():
+            return None
+        position = file.tell()
+        end = file.seek(0, os.SEEK_END)
+        file.seek(position)
+    except (AttributeError, OSError):
+        return None
+    return position, end
+
+
+def _guess_type(download_name: t.Optional[str]) -> t.Tuple[str, t.Optional[str]]:
+    """``(mimetype, encoding)`` from the name's extension, ``application/octet-stream`` if unknown."""
+    if download_name is None:
         raise TypeError(
             "Unable to detect the MIME type because a file name is not available. Either"
             " set 'download_name', pass a path instead of a file, or set 'mimetype'."
         )
     import mimetypes
 
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+    # Without the "./", guess_type reads a name such as "data:text/html,a.png"
+    # as a data: URL and returns the type it names, not the extension's.
+    mimetype, encoding = mimetypes.guess_type("./" + download_name)
+    return mimetype or "application/octet-stream", encoding
 
 
-def _stream_size(file: t.BinaryIO) -> t.Optional[int]:
-    import io
-
-    if isinstance(file, io.TextIOBase):
-        raise ValueError("Files must be opened in binary mode or use BytesIO.")
-    if isinstance(file, io.BytesIO):
-        return file.getbuffer().nbytes
-    try:
-        return os.fstat(file.fileno()).st_size
-    except (AttributeError, OSError, io.UnsupportedOperation):
-        return None
+# Characters that end a header line or make no sense in a file name.
+_CONTROL_CHARS_RE = re.compile(r"[\x00-\x1f\x7f]")
+# RFC 5987 attr-char punctuation: what may stay unencoded in filename*.
+_RFC5987_SAFE = "!#$&+-.^_`|~"
 
 
-def _set_content_disposition(headers: Headers, download_name: str, as_attachment: bool) -> None:
-    """``attachment``/``inline`` with the name, plus ``filename*`` (RFC 5987) when not ASCII."""
+def _content_disposition(download_name: str, as_attachment: bool) -> str:
+    """``attachment``/``inline`` with the name quoted; a non-ASCII name gets an
+    ASCII ``filename`` fallback and the exact one as ``filename*`` (RFC 5987)."""
     from .http import dump_options_header
 
     disposition = "attachment" if as_attachment else "inline"
-    if download_name.isascii():
-        headers["Content-Disposition"] = dump_options_header(disposition, {"filename": download_name})
-        return
+    name = _CONTROL_CHARS_RE.sub("", download_name)
+    if name.isascii():
+        return dump_options_header(disposition, {"filename": name})
     import unicodedata
     from urllib.parse import quote
 
-    fallback = unicodedata.normalize("NFKD", download_name).encode("ascii", "ignore").decode("ascii")
-    value = dump_options_header(disposition, {"filename": fallback})
-    headers["Content-Disposition"] = f"{value}; filename*=UTF-8''{quote(download_name, safe='')}"
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    # "replace": a name read from disk can hold undecodable bytes as surrogates.
+    encoded = quote(name, safe=_RFC5987_SAFE, errors="replace")
+    return f"{dump_options_header(disposition, {'filename': fallback})}; filename*=UTF-8''{encoded}"
+
+
+def _set_cache_headers(response: "Response", max_age: t.Optional[int]) -> None:
+    """``public, max-age=N`` and ``Expires`` to cache for N seconds; without a
+    max age ``no-cache``: the browser revalidates with the ETag and date."""
+    if max_age is None:
+        response.headers["Cache-Control"] = "no-cache"
+        return
+    import time
+
+    # A negative age would mean "stale already", which 0 says correctly.
+    max_age = max(0, int(max_age))
+    response.headers["Cache-Control"] = f"public, max-age={max_age}" if max_age else "no-cache, max-age=0"
+    response.expires = int(time.time()) + max_age
+
+
+def _file_etag(path: str, source: _Source) -> str:
+    """A cheap ETag that changes when the file is modified, resized or replaced."""
+    import zlib
+
+    return f"{source.mtime}-{source.length}-{zlib.adler32(os.fsencode(path))}"
