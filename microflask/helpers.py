@@ -15,7 +15,7 @@ from functools import update_wrapper
 
 from .datastructures import Headers
 from .exceptions import NotFound
-from .globals import _cv_app, _cv_request, current_app, request, request_ctx
+from .globals import _cv_app, _cv_request, current_app, request
 from .security import safe_join
 
 if t.TYPE_CHECKING:  # pragma: no cover

@@ -17,9 +17,6 @@ from functools import update_wrapper
 
 from .exceptions import HTTPException, default_exceptions
 
-if t.TYPE_CHECKING:  # pragma: no cover
-    from .wrappers import Response
-
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 ErrorHandlerSpec = t.Dict[
     t.Optional[str], t.Dict[t.Optional[int], t.Dict[t.Type[Exception], t.Callable[..., t.Any]]]
