@@ -14,6 +14,7 @@ import re
 import typing as t
 
 from .datastructures import FileStorage, Headers, MultiDict
+from .datastructures.headers import _headers_from_checked
 from .exceptions import BadRequest, RequestEntityTooLarge
 from .http import parse_options_header
 from .urls import url_decode
@@ -32,6 +33,9 @@ _MAX_PART_HEADER_SIZE = 8 * 1024
 _BOUNDARY_RE = re.compile(rb"[ -~]{0,199}[!-~]")
 # RFC 9110 token characters: what a header name is made of.
 _HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# The Content-Disposition browsers and HTTP clients send, with no quote or
+# backslash inside the values: read without the general parser's work.
+_PLAIN_DISPOSITION_RE = re.compile(r'form-data; name="([^"\\]*)"(?:; filename="([^"\\]*)")?')
 # The charsets a text field may declare. Modern clients send UTF-8; looking up
 # any other name the client picks would let it choose our codec.
 _FIELD_CHARSETS = frozenset({"ascii", "us-ascii", "utf-8", "iso-8859-1"})
@@ -265,11 +269,11 @@ class MultiPartParser:
     ) -> None:
         if reader.is_empty():
             return
-        # The CRLF before a boundary belongs to the delimiter, not to the data.
-        # The reader starts with a CRLF of its own, so the first delimiter,
-        # which follows the (usually empty) preamble directly, looks the same.
+        # The CRLF before a boundary belongs to the delimiter, not to the data;
+        # only the first delimiter may lack it, when there is no preamble.
         delimiter = b"\r\n--" + boundary
-        reader.copy_until(delimiter, _discard)
+        if not reader.skip(delimiter[2:]):
+            reader.copy_until(delimiter, _discard)
         memory_left = self.max_form_memory_size
         while not reader.startswith(b"--"):
             if self.max_form_parts is not None and len(fields) + len(files) >= self.max_form_parts:
@@ -285,7 +289,7 @@ class MultiPartParser:
                 upload = FileStorage(self._open_file(headers, filename, content_length), filename, name, headers=headers)
                 files.append((name, upload))
                 reader.copy_until(delimiter, upload.stream.write)
-                upload.stream.seek(0)
+                _rewind(upload.stream)
 
     def _read_part_headers(self, reader: "_BodyReader") -> Headers:
         """The headers after a delimiter, up to and including the blank line.
@@ -297,18 +301,22 @@ class MultiPartParser:
         padding, *lines = block.decode(self.charset, self.errors).split("\r\n")
         if padding.strip(" \t"):
             raise BadRequest(f"The multipart boundary is followed by {padding[:50]!r}; expected a line break.")
-        headers = Headers()
+        pairs = []
         for line in lines:
             name, colon, value = line.partition(":")
             if not colon or not _HEADER_NAME_RE.fullmatch(name):
                 raise BadRequest(f"Invalid header line in a multipart part: {line[:100]!r}.")
             # RFC 9110: a recipient replaces a stray CR, LF or NUL with a space.
             value = value.replace("\0", " ").replace("\r", " ").replace("\n", " ")
-            headers.add(name, value.strip(" \t"))
-        return headers
+            pairs.append((name, value.strip(" \t")))
+        # Checked above: token names, and values without CR, LF or NUL.
+        return _headers_from_checked(pairs)
 
     def _field_charset(self, headers: Headers) -> str:
-        declared = parse_options_header(headers.get("Content-Type"))[1].get("charset")
+        content_type = headers.get("Content-Type")
+        if content_type is None:  # the usual case for a text field
+            return self.charset
+        declared = parse_options_header(content_type)[1].get("charset")
         if declared and declared.lower() in _FIELD_CHARSETS:
             return declared.lower()
         return self.charset
@@ -325,8 +333,17 @@ class MultiPartParser:
         )
 
 
-def _discard(data: bytearray) -> None:
+def _discard(data: bytes) -> None:
     """Where the preamble goes."""
+
+
+def _rewind(stream: t.IO[bytes]) -> None:
+    """Put an upload's stream, now written, back at its start for the view."""
+    if type(stream) is io.BytesIO:
+        # A growing BytesIO keeps spare room; getvalue() trims its buffer to
+        # the data, and a whole read() then returns that buffer, not a copy.
+        stream.getvalue()
+    stream.seek(0)
 
 
 def _form_data_names(headers: Headers) -> t.Tuple[str, t.Optional[str]]:
@@ -338,6 +355,9 @@ def _form_data_names(headers: Headers) -> t.Tuple[str, t.Optional[str]]:
     disposition = headers.get("Content-Disposition")
     if disposition is None:
         raise BadRequest("A part of the multipart body has no Content-Disposition header.")
+    plain = _PLAIN_DISPOSITION_RE.fullmatch(disposition)
+    if plain is not None:
+        return plain.group(1), plain.group(2)
     options = parse_options_header(disposition)[1]
     name = options.get("name")
     if name is None:
@@ -349,10 +369,10 @@ def _read_field(
     reader: "_BodyReader", delimiter: bytes, memory_left: t.Optional[int], memory_limit: t.Optional[int]
 ) -> bytes:
     """A text field's bytes, refused once they go past ``memory_left``."""
-    pieces: t.List[bytearray] = []
+    pieces: t.List[bytes] = []
     size = 0
 
-    def keep(piece: bytearray) -> None:
+    def keep(piece: bytes) -> None:
         nonlocal size
         size += len(piece)
         if memory_left is not None and size > memory_left:
@@ -364,71 +384,102 @@ def _read_field(
 
 
 class _BodyReader:
-    """The body as a buffer refilled chunk by chunk, consumed from the front.
+    """The body as the chunk being read and a position in it, read on demand.
 
-    Searches use ``bytes.find`` over the buffer and never look at a byte twice
-    but for a separator's length at a chunk edge, so parsing is linear in the
-    body whatever its content. Running out of body before a separator is
-    found means the body was cut short: ``BadRequest``.
+    Bytes before a separator are passed on as slices of the chunks read, and
+    a chunk that holds no separator as the chunk itself: a file's bytes are
+    copied only into its stream. Searches use ``bytes.find`` from the current
+    position and look at a byte twice only where a separator could straddle
+    two chunks, so parsing is linear in the body whatever its content.
+    Running out of body before a separator is found means the body was cut
+    short: ``BadRequest``.
     """
 
     def __init__(self, stream: t.IO[bytes], chunk_size: int) -> None:
         self._read = stream.read
         self._chunk_size = chunk_size
-        # A bytearray drops consumed bytes from its front without copying the rest.
-        self._buffer = bytearray(b"\r\n")
+        # Bytes are immutable, so a chunk handed on whole can never change
+        # under its receiver; consumed bytes are skipped by moving _position.
+        self._buffer = b""
+        self._position = 0
 
-    def _fill(self) -> None:
+    def _next_chunk(self) -> bytes:
         chunk = self._read(self._chunk_size)
         if not chunk:
             raise BadRequest("The multipart body ended before its closing boundary.")
-        self._buffer += chunk
+        # A chunk may be handed on whole, so it must be immutable bytes.
+        return chunk if type(chunk) is bytes else bytes(chunk)
+
+    def _fill(self) -> None:
+        """Append the next chunk to the unread bytes."""
+        self._buffer = self._buffer[self._position :] + self._next_chunk()
+        self._position = 0
 
     def is_empty(self) -> bool:
         """Whether the body has no bytes at all; reads its first chunk."""
-        chunk = self._read(self._chunk_size)
-        self._buffer += chunk
-        return not chunk
+        self._buffer = bytes(self._read(self._chunk_size))
+        return not self._buffer
 
     def startswith(self, prefix: bytes) -> bool:
-        while len(self._buffer) < len(prefix):
+        while len(self._buffer) - self._position < len(prefix):
             self._fill()
-        return self._buffer.startswith(prefix)
+        return self._buffer.startswith(prefix, self._position)
 
-    def copy_until(self, separator: bytes, write: t.Callable[[bytearray], t.Any]) -> None:
-        """Pass the bytes before ``separator`` to ``write`` in pieces (fresh
-        ``bytearray`` slices, never touched again); consume both.
+    def skip(self, prefix: bytes) -> bool:
+        """Consume ``prefix`` if the unread bytes start with it; whether they did."""
+        if not self.startswith(prefix):
+            return False
+        self._position += len(prefix)
+        return True
 
-        All but the last ``len(separator) - 1`` unsearched bytes are passed on
-        after each chunk: only those could be the start of a separator split
-        across two chunks.
+    def copy_until(self, separator: bytes, write: t.Callable[[bytes], t.Any]) -> None:
+        """Pass the bytes before ``separator`` to ``write`` in pieces; consume both.
+
+        A chunk without the separator is passed on once the next chunk has
+        shown that no separator starts in its last ``len(separator) - 1``
+        bytes: only the seam between the two is searched for that.
         """
-        buffer = self._buffer
-        keep = len(separator) - 1
+        buffer, position = self._buffer, self._position
+        overlap = len(separator) - 1
         while True:
-            found = buffer.find(separator)
+            found = buffer.find(separator, position)
             if found != -1:
-                if found:
-                    write(buffer[:found])
-                del buffer[: found + len(separator)]
+                if found > position:
+                    write(buffer[position:found])
+                self._buffer, self._position = buffer, found + len(separator)
                 return
-            end = len(buffer) - keep
-            if end > 0:
-                write(buffer[:end])
-                del buffer[:end]
-            self._fill()
+            seam_start = max(position, len(buffer) - overlap)
+            chunk = self._next_chunk()
+            if len(chunk) < overlap:
+                # Too short to rule out a separator across the seam: keep
+                # the bytes that could start one and search again with it.
+                if seam_start > position:
+                    write(buffer[position:seam_start])
+                buffer, position = buffer[seam_start:] + chunk, 0
+                continue
+            seam = buffer[seam_start:] + chunk[:overlap]
+            found = seam.find(separator)
+            if found != -1:
+                end = seam_start + found
+                if end > position:
+                    write(buffer[position:end])
+                self._buffer, self._position = chunk, end + len(separator) - len(buffer)
+                return
+            if position < len(buffer):
+                write(buffer[position:])
+            buffer, position = chunk, 0
 
     def read_until(self, separator: bytes, limit: int) -> bytes:
         """The bytes before ``separator``, at most ``limit`` of them; consumes both."""
-        buffer = self._buffer
-        start = 0
+        searched = 0  # unread bytes known not to start a separator
         while True:
-            found = buffer.find(separator, start)
-            if found != -1 and found <= limit:
-                block = bytes(buffer[:found])
-                del buffer[: found + len(separator)]
-                return block
-            if found != -1 or len(buffer) > limit + len(separator):
+            buffer, position = self._buffer, self._position
+            found = buffer.find(separator, position + searched)
+            if found != -1 and found - position <= limit:
+                self._position = found + len(separator)
+                return buffer[position:found]
+            unread = len(buffer) - position
+            if found != -1 or unread > limit + len(separator):
                 raise RequestEntityTooLarge(f"A multipart part's headers are longer than {limit} bytes.")
-            start = max(0, len(buffer) - len(separator) + 1)
+            searched = max(0, unread - len(separator) + 1)
             self._fill()
