@@ -7,7 +7,7 @@ the test client to encode the paths it is asked for. Thin wrappers over
 from __future__ import annotations
 
 import typing as t
-from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .datastructures import MultiDict
@@ -95,7 +95,22 @@ def url_decode(
         from .datastructures import MultiDict as cls
     if isinstance(s, bytes):
         s = s.decode("latin-1")
-    return cls(parse_qsl(s, keep_blank_values=True, encoding=charset, errors=errors))
+    pairs = []
+    for field in s.split("&"):
+        if field:
+            key, _, value = field.partition("=")
+            pairs.append((_unquote_query_part(key, charset, errors), _unquote_query_part(value, charset, errors)))
+    return cls(pairs)
+
+
+def _unquote_query_part(text: str, charset: str, errors: str) -> str:
+    # Most keys and values hold no escapes; testing first skips unquote's
+    # cost, which made urllib's parse_qsl several times slower than this.
+    if "+" in text:
+        text = text.replace("+", " ")
+    if "%" in text:
+        return unquote(text, encoding=charset, errors=errors)
+    return text
 
 
 def iri_to_uri(iri: str, charset: str = "utf-8", errors: str = "strict", safe_conversion: bool = False) -> str:
