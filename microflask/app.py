@@ -16,7 +16,6 @@ import sys
 import typing as t
 import weakref
 from datetime import timedelta
-from itertools import chain
 from threading import Lock
 
 from .config import Config, ConfigAttribute
@@ -25,7 +24,7 @@ from .datastructures import Headers, ImmutableDict
 from .exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
 from .globals import _cv_app, _cv_request, request_ctx
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
+from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 from .sessions import SessionInterface
 from .urls import url_quote
@@ -486,7 +485,7 @@ class Flask(Scaffold):
             for name in _blueprint_scopes(ctx.request.blueprints):
                 for func in reversed(self.after_request_funcs.get(name, ())):
                     response = self.ensure_sync(func)(response)
-        if ctx.session_opened and not self.session_interface.is_null_session(ctx.session):
+        if ctx._session is not None and not self.session_interface.is_null_session(ctx.session):
             self.session_interface.save_session(self, ctx.session, response)
         return response
 
@@ -776,16 +775,17 @@ class Flask(Scaffold):
 
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         """``func`` itself, or a sync wrapper when it is an ``async def`` function."""
-        code = getattr(func, "__code__", None)
-        if code is not None:
-            is_async = bool(code.co_flags & _CO_COROUTINE)
-        else:
+        try:
+            is_async = func.__code__.co_flags & _CO_COROUTINE
+        except AttributeError:  # not a plain function: a callable object, a partial...
             import inspect
 
             is_async = inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
                 getattr(func, "__call__", None)
             )
-        return self.async_to_sync(func) if is_async else func
+        if is_async:
+            return self.async_to_sync(func)
+        return func
 
     def async_to_sync(self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]) -> t.Callable[..., t.Any]:
         """Run a coroutine function to completion on a fresh asyncio event loop.

@@ -68,10 +68,13 @@ class AppContext:
     in a CLI command or a test.
     """
 
+    # Defaults shared through the class, so that __init__ sets only what
+    # every context has of its own (it runs once per request).
+    _url_adapter: t.Any = _unmade
+
     def __init__(self, app: "Flask") -> None:
         self.app = app
         self.g: _AppCtxGlobals = app.app_ctx_globals_class()
-        self._url_adapter: t.Any = _unmade
         self._cv_tokens: t.List[t.Any] = []
 
     @property
@@ -124,6 +127,12 @@ class RequestContext:
     pay for reading the cookie.
     """
 
+    # Defaults shared through the class, so that __init__ sets only what
+    # every context has of its own (it runs once per request).
+    _url_adapter: t.Any = _unmade
+    _session: t.Optional["SessionMixin"] = None
+    flashes: t.Optional[t.List[t.Tuple[str, str]]] = None
+
     def __init__(
         self,
         app: "Flask",
@@ -139,9 +148,8 @@ class RequestContext:
             if max_content_length is not None:
                 request.max_content_length = max_content_length
         self.request: "Request" = request
-        self._url_adapter: t.Any = _unmade
-        self.flashes: t.Optional[t.List[t.Tuple[str, str]]] = None
-        self._session = session
+        if session is not None:
+            self._session = session
         self._after_request_functions: t.List[t.Callable[["Response"], "Response"]] = []
         self._cv_tokens: t.List[t.Tuple[t.Any, t.Optional[AppContext]]] = []
 

@@ -14,6 +14,8 @@ from urllib.parse import quote
 from .exceptions import ValidationError
 
 if t.TYPE_CHECKING:  # pragma: no cover
+    import uuid
+
     from .map import Map
 
 #: Characters a URL path may hold literally (RFC 3986 ``pchar`` and ``/``).

@@ -222,7 +222,9 @@ class Map:
         elif not path.isascii() or path[:1] != "/" or path[:2] == "//":  # the usual path is used as it is
             path = _match_path(_environ_text(path))  # type: ignore[arg-type]
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        websocket = environ.get("wsgi.url_scheme", "http") in ("ws", "wss") or _is_websocket_upgrade(environ)
+        websocket = environ.get("wsgi.url_scheme", "http") in ("ws", "wss") or (
+            "HTTP_UPGRADE" in environ and _is_websocket_upgrade(environ)  # the common case decided inline
+        )
         try:
             found = self._matcher.match(subdomain or "", path, method, websocket, self.merge_slashes)
         except (RequestPath, RequestAliasRedirect, NoMatch):
