@@ -131,14 +131,20 @@ class Markup(str):
     def format_map(self, mapping: t.Mapping[str, t.Any]) -> "Markup":  # type: ignore[override]
         return self.__class__(super().format_map(_EscapingArg(mapping, self.escape)))
 
+    def replace(self, old: str, new: t.Any, count: int = -1) -> "Markup":  # type: ignore[override]
+        """``str.replace``; ``old`` is matched as it is, ``new`` is escaped."""
+        return self.__class__(super().replace(old, self.escape(new), count))
+
+    # Searching and trimming take their arguments as the markup spells them.
+
     def partition(self, sep: str) -> t.Tuple["Markup", "Markup", "Markup"]:  # type: ignore[override]
         cls = self.__class__
-        head, found, tail = super().partition(self.escape(sep))
+        head, found, tail = super().partition(sep)
         return cls(head), cls(found), cls(tail)
 
     def rpartition(self, sep: str) -> t.Tuple["Markup", "Markup", "Markup"]:  # type: ignore[override]
         cls = self.__class__
-        head, found, tail = super().rpartition(self.escape(sep))
+        head, found, tail = super().rpartition(sep)
         return cls(head), cls(found), cls(tail)
 
     def split(self, sep: t.Optional[str] = None, maxsplit: int = -1) -> t.List["Markup"]:  # type: ignore[override]
@@ -150,9 +156,6 @@ class Markup(str):
     def splitlines(self, keepends: bool = False) -> t.List["Markup"]:  # type: ignore[override]
         return [self.__class__(line) for line in super().splitlines(keepends)]
 
-    def translate(self, table: t.Any) -> "Markup":
-        """``str.translate``; the replacements ``table`` gives are escaped."""
-        return self.__class__(super().translate(_EscapingTable(table, self.escape)))
 
     # -- Back to plain text ----------------------------------------------------
 
@@ -180,14 +183,16 @@ class Markup(str):
         return escaped  # type: ignore[return-value]
 
 
-def _returning_markup(name: str) -> t.Callable[..., Markup]:
-    """The str method ``name``, with string arguments escaped and a Markup result."""
+def _returning_markup(name: str, escape_args: bool) -> t.Callable[..., Markup]:
+    """The str method ``name`` with a Markup result, and string arguments
+    escaped when they become part of the text (a fill character)."""
     method = getattr(str, name)
 
     def wrapper(self: Markup, *args: t.Any, **kwargs: t.Any) -> Markup:
-        escape_arg = self.escape
-        args = tuple(escape_arg(arg) if isinstance(arg, str) else arg for arg in args)
-        kwargs = {key: escape_arg(arg) if isinstance(arg, str) else arg for key, arg in kwargs.items()}
+        if escape_args:
+            escape_arg = self.escape
+            args = tuple(escape_arg(arg) if isinstance(arg, str) else arg for arg in args)
+            kwargs = {key: escape_arg(arg) if isinstance(arg, str) else arg for key, arg in kwargs.items()}
         return self.__class__(method(self, *args, **kwargs))
 
     wrapper.__name__ = name
@@ -196,24 +201,14 @@ def _returning_markup(name: str) -> t.Callable[..., Markup]:
     return wrapper
 
 
+for _name in ("ljust", "rjust", "center"):
+    setattr(Markup, _name, _returning_markup(_name, escape_args=True))
 for _name in (
-    "__getitem__",
-    "capitalize",
-    "title",
-    "lower",
-    "upper",
-    "replace",
-    "ljust",
-    "rjust",
-    "center",
-    "strip",
-    "lstrip",
-    "rstrip",
-    "expandtabs",
-    "swapcase",
-    "zfill",
+    "__getitem__", "capitalize", "title", "lower", "upper", "casefold", "strip", "lstrip", "rstrip",
+    "expandtabs", "swapcase", "zfill", "translate", "removeprefix", "removesuffix",
 ):
-    setattr(Markup, _name, _returning_markup(_name))
+    if hasattr(str, _name):  # removeprefix and removesuffix are new in Python 3.9
+        setattr(Markup, _name, _returning_markup(_name, escape_args=False))
 del _name
 
 
@@ -250,35 +245,18 @@ class _EscapingArg:
 
     def __format__(self, format_spec: str) -> str:
         value = self._value
-        # What the two HTML methods return is HTML already: trusted as is.
+        # The two HTML methods are trusted when they return Markup; a plain
+        # str they return is escaped like any other text (as MarkupSafe does).
         if hasattr(value, "__html_format__"):
-            return str(value.__html_format__(format_spec))
+            return str(self._escape(value.__html_format__(format_spec)))
         if hasattr(value, "__html__"):
             if format_spec:
                 raise ValueError(
                     f"cannot apply format spec {format_spec!r} to {type(value).__name__}: it has __html__ but"
                     " no __html_format__ to say how its HTML is formatted"
                 )
-            return str(value.__html__())
+            return str(self._escape(value.__html__()))
         return str(self._escape(format(value, format_spec)))
-
-
-class _EscapingTable:
-    """A ``str.translate`` table whose replacements come out escaped."""
-
-    __slots__ = ("_table", "_escape")
-
-    def __init__(self, table: t.Any, escape: t.Callable[[t.Any], Markup]) -> None:
-        self._table = table
-        self._escape = escape
-
-    def __getitem__(self, codepoint: int) -> t.Optional[str]:
-        replacement = self._table[codepoint]  # LookupError: the character stays
-        if replacement is None:
-            return None  # the character is deleted
-        if isinstance(replacement, int):
-            replacement = chr(replacement)
-        return self._escape(replacement)
 
 
 def _remove_spans(text: str, start_mark: str, end_mark: str) -> str:

@@ -149,8 +149,14 @@ def test_format_map_escapes_the_mapping_values():
 
 def test_format_trusts_html_and_uses_html_format_for_a_spec():
     assert Markup("{}").format(Markup("<b>bold</b>")) == "<b>bold</b>"
-    assert Markup("{}").format(Widget()) == "<span>widget</span>"
     assert Markup("{:.2f}").format(Price(1.5)) == "<b>1.50</b>"
+
+
+def test_format_escapes_a_plain_str_from_html_as_markupsafe_does():
+    # Widget.__html__ returns a str, not Markup: format() escapes it, while
+    # % (and escape()) trust it.
+    assert Markup("{}").format(Widget()) == "&lt;span&gt;widget&lt;/span&gt;"
+    assert Markup("%s") % Widget() == "<span>widget</span>"
 
 
 def test_format_spec_on_html_without_html_format_is_refused():
@@ -173,15 +179,15 @@ def test_split_methods_return_markup():
         assert all(isinstance(part, Markup) for part in parts)
 
 
-def test_replace_escapes_both_arguments():
-    # "<" in the text is "&lt;" in the markup, so that is what is replaced.
-    assert Markup("1 &lt; 2").replace("<", "<=") == "1 &lt;= 2"
+def test_replace_matches_old_as_given_and_escapes_new():
+    assert Markup("a<b").replace("<", "<x>") == "a&lt;x&gt;b"
     assert Markup("<b>x</b>").replace("x", "<y>") == "<b>&lt;y&gt;</b>"
+    assert Markup("<b>x</b>").replace("x", Widget()) == "<b><span>widget</span></b>"
 
 
-def test_partition_escapes_the_separator():
-    assert Markup("a &amp; b").partition("&") == ("a ", "&amp;", " b")
-    assert Markup("a<br>b<br>c").rpartition(Markup("<br>")) == ("a<br>b", "<br>", "c")
+def test_partition_splits_on_the_separator_as_given():
+    assert Markup("a&amp;b").partition("&") == ("a", "&", "amp;b")
+    assert Markup("a<br>b<br>c").rpartition("<br>") == ("a<br>b", "<br>", "c")
     assert all(isinstance(part, Markup) for part in Markup("a").partition("b"))
 
 
@@ -210,9 +216,16 @@ def test_simple_string_methods_return_markup():
     assert Markup("x").center(5, "*") == "**x**"
 
 
-def test_translate_escapes_the_replacements():
-    table = {ord("x"): "<y>", ord("z"): ord("&"), ord("q"): None}
-    assert Markup("<b>xzq</b>").translate(table) == "<b>&lt;y&gt;&amp;</b>"
+def test_trimming_and_translating_take_arguments_as_given():
+    assert Markup("&a&").strip("&") == "a"
+    assert Markup("&a&").lstrip("&") == "a&"
+    assert Markup("abc").translate({ord("a"): "<"}) == "<bc"
+    assert type(Markup("AbC").casefold()) is Markup
+
+
+def test_fill_characters_are_escaped_so_markup_stays_well_formed():
+    with pytest.raises(TypeError):
+        Markup("ab").ljust(5, "&")
 
 
 # -- back to text ----------------------------------------------------------------------
