@@ -15,7 +15,7 @@ from functools import update_wrapper
 
 from .datastructures import Headers
 from .exceptions import NotFound
-from .globals import _cv_app, _cv_request, current_app, request
+from .globals import _cv_app, _cv_request, current_app, request, request_ctx, session
 from .security import safe_join
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -82,6 +82,42 @@ def make_response(*args: t.Any) -> "Response":
     if len(args) == 1:
         args = args[0]
     return current_app.make_response(args)
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Keep ``message`` for the next page that calls ``get_flashed_messages``.
+
+    It is stored in the session, so it needs a secret key and survives a
+    redirect. ``category`` is free text ("message", "error", "info"...)
+    that templates can use to style or filter messages.
+    """
+    # Reassigned, not appended in place, so that the session sees the change.
+    flashes = session.get("_flashes", [])
+    flashes.append((category, message))
+    session["_flashes"] = flashes
+    # The message_flashed signal will be sent here once signals exist.
+
+
+def get_flashed_messages(
+    with_categories: bool = False, category_filter: t.Iterable[str] = ()
+) -> t.Union[t.List[str], t.List[t.Tuple[str, str]]]:
+    """The messages flashed so far, oldest first, removed from the session.
+
+    The first call in a request takes them out of the session and keeps
+    them on the request context, so later calls in the same request (a
+    layout and a page, say) see the same messages, and the next request
+    none. ``with_categories=True`` returns ``(category, message)`` pairs;
+    ``category_filter`` keeps only those categories.
+    """
+    flashes = request_ctx.flashes
+    if flashes is None:
+        flashes = session.pop("_flashes") if "_flashes" in session else []
+        request_ctx.flashes = flashes
+    if category_filter:
+        flashes = [flashed for flashed in flashes if flashed[0] in category_filter]
+    if not with_categories:
+        return [message for _, message in flashes]
+    return flashes
 
 
 def stream_with_context(generator_or_function: t.Any) -> t.Iterator[t.Any]:

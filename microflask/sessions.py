@@ -1,16 +1,21 @@
-"""Sessions: the interface the request context uses to load and save them.
+"""Sessions: data kept across requests in a signed cookie, and the interface that loads and saves them.
 
 ``RequestContext.session`` asks ``app.session_interface.open_session`` for
 the session the first time a view uses it, and ``Flask.process_response``
-hands it back to ``save_session``. This module holds the interface and the
-null session used when none can be opened; the signed-cookie implementation
-builds on it.
+hands it back to ``save_session``. The default interface keeps the whole
+session in a cookie signed with ``SECRET_KEY`` (``microflask.signing``):
+the client can read it but not change it. Nothing here encrypts, and nothing
+is stored on the server.
 """
 from __future__ import annotations
 
 import typing as t
 from collections.abc import MutableMapping
 from datetime import datetime, timezone
+
+from .datastructures import CallbackDict
+from .json.tag import TaggedJSONSerializer
+from .signing import BadData, Signer, URLSafeTimedSerializer
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
@@ -38,9 +43,53 @@ class SessionMixin(MutableMapping):  # type: ignore[type-arg]
     accessed = True
 
 
-class NullSession(SessionMixin, dict):  # type: ignore[misc]
-    """The session when none could be opened: readable, and empty; writing
-    to it explains that a secret key is needed."""
+def _record_change(session: "SecureCookieSession") -> None:
+    session.modified = session.accessed = True
+
+
+class SecureCookieSession(CallbackDict, SessionMixin):  # type: ignore[misc]
+    """The session the cookie interface opens: a dict that records its use.
+
+    Reading it (``[]``, ``get``, ``in``, ``setdefault``, ``pop``) sets
+    ``accessed``, so the response gets ``Vary: Cookie``; changing its top
+    level sets ``modified`` too (``CallbackDict`` reports every change), so
+    the cookie is written again. Changing a value in place
+    (``session["cart"].append(x)``) is not seen: assign it again or set
+    ``session.modified = True``.
+    """
+
+    #: Set when no valid cookie came with the request.
+    new = False
+    modified = False
+    accessed = False
+
+    def __init__(self, initial: t.Union[t.Mapping[str, t.Any], t.Iterable[t.Tuple[str, t.Any]], None] = None) -> None:
+        super().__init__(initial, _record_change)
+
+    def __getitem__(self, key: str) -> t.Any:
+        self.accessed = True
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: t.Any = None) -> t.Any:
+        self.accessed = True
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.accessed = True
+        return dict.__contains__(self, key)
+
+    def setdefault(self, key: str, default: t.Any = None) -> t.Any:
+        self.accessed = True
+        return super().setdefault(key, default)
+
+    def pop(self, key: str, *default: t.Any) -> t.Any:
+        self.accessed = True
+        return super().pop(key, *default)
+
+
+class NullSession(SecureCookieSession):
+    """The session when none could be opened (no secret key): reading it
+    works and finds it empty; writing to it raises an error saying why."""
 
     def _fail(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
         raise RuntimeError(
@@ -48,7 +97,8 @@ class NullSession(SessionMixin, dict):  # type: ignore[misc]
             " secret_key on the application to something unique and secret."
         )
 
-    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __ior__ = _fail  # type: ignore[assignment]
+    clear = pop = popitem = update = setdefault = _fail  # type: ignore[assignment]
     del _fail
 
 
@@ -108,3 +158,129 @@ class SessionInterface:
     def save_session(self, app: "Flask", session: SessionMixin, response: "Response") -> None:
         """Store ``session`` (usually as a cookie on ``response``)."""
 
+
+
+#: The serializer of cookie sessions, shared by every app: it has no per-app state.
+session_json_serializer = TaggedJSONSerializer()
+
+# Cached signing serializers, by everything that makes one; cleared when it
+# grows past this many entries (each new secret key adds one).
+_MAX_CACHED_SERIALIZERS = 32
+
+
+class SecureCookieSessionInterface(SessionInterface):
+    """Keeps the session in a cookie: tagged JSON, zlib-compressed when that
+    helps, base64 and signed with the app's ``SECRET_KEY``.
+
+    The cookie is signed with a timestamp and refused once older than
+    ``PERMANENT_SESSION_LIFETIME``. ``SECRET_KEY_FALLBACKS`` lists older keys
+    that still verify while every new cookie is signed with ``SECRET_KEY``.
+    A missing, tampered, expired or unreadable cookie gives a new empty
+    session, never an error.
+    """
+
+    #: Separates session signatures from other things the same key signs.
+    salt = "cookie-session"
+    #: SHA-1, the signer's default (hashlib is imported when the first signer is made).
+    digest_method = staticmethod(Signer.default_digest_method)
+    #: How the HMAC key is derived from the secret key and salt (see ``Signer``).
+    key_derivation = "hmac"
+    serializer = session_json_serializer
+    session_class = SecureCookieSession
+
+    def __init__(self) -> None:
+        self._serializers: t.Dict[t.Tuple[t.Any, ...], URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: "Flask") -> t.Optional[URLSafeTimedSerializer]:
+        """The serializer that signs and reads this app's session cookies, or
+        None when the app has no ``secret_key``.
+
+        Building one derives an HMAC key per secret key, so it is built once
+        and reused while the keys and the settings above stay the same.
+        """
+        secret_key = app.secret_key
+        if not secret_key:
+            return None
+        fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or ()
+        if isinstance(fallbacks, (str, bytes)):
+            # Taken as a list, "old-key" would make each letter a valid key.
+            raise TypeError("SECRET_KEY_FALLBACKS must be a list of keys, not a single str or bytes")
+        keys = (secret_key, *fallbacks)
+        cache_key = (keys, self.salt, self.key_derivation, self.digest_method, self.serializer)
+        serializer = self._serializers.get(cache_key)
+        if serializer is None:
+            serializer = URLSafeTimedSerializer(
+                list(keys),
+                salt=self.salt,
+                serializer=self.serializer,
+                signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
+            )
+            if len(self._serializers) >= _MAX_CACHED_SERIALIZERS:
+                self._serializers.clear()
+            self._serializers[cache_key] = serializer
+        return serializer
+
+    def open_session(self, app: "Flask", request: "Request") -> t.Optional[SecureCookieSession]:
+        """The session in the request's cookie; a new empty one if there is
+        no valid cookie; None (a null session) without a secret key."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if value:
+            max_age = int(app.permanent_session_lifetime.total_seconds())
+            try:
+                data = serializer.loads(value, max_age=max_age)
+            except BadData:
+                data = None
+            # Only a holder of the key can sign a non-dict, but it must still not be a 500.
+            if isinstance(data, dict):
+                return self.session_class(data)
+        session = self.session_class()
+        session.new = True
+        return session
+
+    def save_session(self, app: "Flask", session: SessionMixin, response: "Response") -> None:
+        """Write the session into a ``Set-Cookie`` header when it changed (or
+        to refresh a permanent one); delete the cookie when it was emptied.
+
+        Any response that depended on the session gets ``Vary: Cookie``, so
+        that caches do not serve one user's page to another.
+        """
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        secure = self.get_cookie_secure(app)
+        samesite = self.get_cookie_samesite(app)
+        httponly = self.get_cookie_httponly(app)
+        vary = session.accessed
+        if not session:
+            if session.modified:
+                response.delete_cookie(
+                    name, domain=domain, path=path, secure=secure, samesite=samesite, httponly=httponly
+                )
+                vary = True
+        elif self.should_set_cookie(app, session):
+            serializer = self.get_signing_serializer(app)
+            response.set_cookie(
+                name,
+                serializer.dumps(dict(session)),  # type: ignore[union-attr,arg-type]
+                expires=self.get_expiration_time(app, session),
+                httponly=httponly,
+                domain=domain,
+                path=path,
+                secure=secure,
+                samesite=samesite,
+            )
+            vary = True
+        if vary:
+            _vary_on_cookie(response)
+
+
+def _vary_on_cookie(response: "Response") -> None:
+    """Add ``Cookie`` to the ``Vary`` header. Most responses have none yet,
+    and setting it directly skips parsing and rewriting the header set."""
+    if "Vary" in response.headers:
+        response.vary.add("Cookie")
+    else:
+        response.headers["Vary"] = "Cookie"

@@ -10,16 +10,18 @@ open so a test can inspect ``request``, ``session`` and ``g`` afterwards.
 from __future__ import annotations
 
 import typing as t
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from copy import copy
 from urllib.parse import urlsplit
 
 from . import test as _toolkit
+from .globals import _cv_request
 from .test import TestResponse
 from .wrappers import Request
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
+    from .sessions import SessionMixin
 
 
 class EnvironBuilder(_toolkit.EnvironBuilder):
@@ -74,6 +76,49 @@ class FlaskClient(_toolkit.Client):
         self._new_contexts: t.List[t.ContextManager[t.Any]] = []
         self._context_stack = ExitStack()
         self.environ_base = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "microflask-test-client"}
+
+    @contextmanager
+    def session_transaction(self, *args: t.Any, **kwargs: t.Any) -> t.Iterator["SessionMixin"]:
+        """Read or change the session the client's cookies hold, between requests::
+
+            with client.session_transaction() as session:
+                session["user_id"] = 42
+
+        The session is opened from the cookie jar through
+        ``app.session_interface``, for a request built from the arguments
+        (those of ``EnvironBuilder``: a path, ``base_url``...); on leaving
+        the block it is saved, and the cookie the interface sets goes into
+        the jar. The request context is not active inside the block.
+        """
+        if self._cookies is None:
+            raise RuntimeError(
+                "Session transactions only make sense with cookies enabled; create the client"
+                " with use_cookies=True."
+            )
+        app = self.application
+        interface = app.session_interface
+        builder = EnvironBuilder(app, *args, **kwargs)
+        try:
+            environ = builder.get_environ()
+        finally:
+            builder.close()
+        self._add_cookies_to_wsgi(environ)
+        outer_ctx = _cv_request.get(None)
+        with app.request_context(environ) as ctx:
+            session = interface.open_session(app, ctx.request)
+            if session is None or interface.is_null_session(session):
+                raise RuntimeError("Session backend did not open a session. Check the configuration")
+            # The block runs between requests: hide this context from it, so
+            # that it sees whatever was current before (usually nothing).
+            token = _cv_request.set(outer_ctx)  # type: ignore[arg-type]
+            try:
+                yield session
+            finally:
+                _cv_request.reset(token)
+            response = app.response_class()
+            interface.save_session(app, session, response)
+            host, path = _toolkit._cookie_scope(environ)
+            self._update_cookies_from_response(host, path, response.headers.getlist("Set-Cookie"))
 
     def _copy_environ(self, other: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
         environ = {**self.environ_base, **other}
