@@ -32,6 +32,9 @@ _EXPORTS = {
     "request": "globals",
     "session": "globals",
     "abort": "helpers",
+    "flash": "helpers",
+    "get_flashed_messages": "helpers",
+    "get_template_attribute": "helpers",
     "get_debug_flag": "helpers",
     "get_load_dotenv": "helpers",
     "make_response": "helpers",
@@ -44,6 +47,10 @@ _EXPORTS = {
     "Markup": "markup",
     "escape": "markup",
     "Request": "wrappers",
+    "render_template": "templating",
+    "render_template_string": "templating",
+    "stream_template": "templating",
+    "stream_template_string": "templating",
     "Response": "wrappers",
 }
 
@@ -60,7 +67,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .globals import current_app, g, request, session
     from .helpers import (
         abort,
+        flash,
         get_debug_flag,
+        get_flashed_messages,
+        get_template_attribute,
         get_load_dotenv,
         make_response,
         redirect,
@@ -71,6 +81,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .json import jsonify
     from .markup import Markup, escape
+    from .templating import render_template, render_template_string, stream_template, stream_template_string
     from .wrappers import Request, Response
 
 

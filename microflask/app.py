@@ -26,7 +26,7 @@ from .globals import _cv_app, _cv_request, request_ctx
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
-from .sessions import SessionInterface
+from .sessions import SecureCookieSessionInterface, SessionInterface
 from .urls import url_quote
 from .utils import cached_property
 from .utils import redirect as _toolkit_redirect
@@ -42,6 +42,13 @@ _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 # The flag the compiler sets on ``async def`` functions: a cheaper test than
 # inspect.iscoroutinefunction, which ensure_sync runs for every view call.
 _CO_COROUTINE = 0x80
+
+
+# The steps of a request that _serve_plainly skips or does inline.
+_PLAIN_LIFECYCLE = (
+    "request_context", "app_context", "full_dispatch_request", "preprocess_request", "dispatch_request",
+    "ensure_sync", "finalize_request", "process_response", "do_teardown_request", "do_teardown_appcontext",
+)
 
 
 def _make_timedelta(value: t.Union[timedelta, int, None]) -> t.Optional[timedelta]:
@@ -73,7 +80,12 @@ class Flask(Scaffold):
     url_map_class = Map
     test_client_class: t.Optional[t.Type["FlaskClient"]] = None
     test_cli_runner_class: t.Optional[type] = None
-    session_interface: SessionInterface = SessionInterface()
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+    # Whether _serve_plainly may stand in for wsgi_app: False for a subclass
+    # that overrides one of the steps it leaves out or does inline.
+    _has_plain_lifecycle = True
+    # Whether a subclass binds URLs its own way, so every match needs its adapter.
+    _has_own_url_adapter = False
     jinja_options: t.Dict[str, t.Any] = {}
 
     testing = ConfigAttribute("TESTING")
@@ -88,6 +100,7 @@ class Flask(Scaffold):
             "TESTING": False,
             "PROPAGATE_EXCEPTIONS": None,
             "SECRET_KEY": None,
+            "SECRET_KEY_FALLBACKS": [],
             "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
             "USE_X_SENDFILE": False,
             "SERVER_NAME": None,
@@ -153,6 +166,8 @@ class Flask(Scaffold):
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         self._before_request_lock = Lock()
+        # view -> ensure_sync(view), for _serve_plainly.
+        self._sync_views: t.Dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -166,6 +181,11 @@ class Flask(Scaffold):
                 host=static_host,
                 view_func=lambda **kw: self_ref().send_static_file(**kw),  # type: ignore[union-attr]
             )
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._has_plain_lifecycle = all(getattr(cls, name) is getattr(Flask, name) for name in _PLAIN_LIFECYCLE)
+        cls._has_own_url_adapter = cls.create_url_adapter is not Flask.create_url_adapter
 
     # -- identity and configuration ----------------------------------------------
 
@@ -359,22 +379,6 @@ class Flask(Scaffold):
             )
         return None
 
-    def _match_without_adapter(self, request: Request) -> t.Optional[t.Tuple[Rule, t.Dict[str, t.Any]]]:
-        """What ``create_url_adapter(request).match(return_rule=True)`` gives,
-        found straight from the environ when that is the same thing.
-
-        Binding an adapter costs more than the match itself, and most requests
-        only need their rule. None means "ask the adapter": a subclass's own
-        ``create_url_adapter``, ``SERVER_NAME`` set (the subdomain comes from
-        Host), or an answer only the adapter gives (redirects, 405).
-        """
-        if type(self).create_url_adapter is not Flask.create_url_adapter or self.config["SERVER_NAME"] is not None:
-            return None
-        url_map = self.url_map
-        # The subdomain create_url_adapter would bind when SERVER_NAME is unset.
-        subdomain = None if self.subdomain_matching else (url_map.default_subdomain or None)
-        return url_map.match_environ(request.environ, subdomain)
-
     # -- the request's life ------------------------------------------------------
 
     def __call__(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
@@ -383,6 +387,19 @@ class Flask(Scaffold):
 
     def wsgi_app(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
         """Handle one request: push the contexts, dispatch, send the response, pop."""
+        if (
+            self._has_plain_lifecycle
+            and self._got_first_request
+            and not (
+                self.before_request_funcs
+                or self.after_request_funcs
+                or self.teardown_request_funcs
+                or self.teardown_appcontext_funcs
+                or self.url_value_preprocessors
+            )
+            and "werkzeug.debug.preserve_context" not in environ
+        ):
+            return self._serve_plainly(environ, start_response)
         ctx = self.request_context(environ)
         error: t.Optional[BaseException] = None
         try:
@@ -404,6 +421,64 @@ class Flask(Scaffold):
             if error is not None and self.should_ignore_error(error):
                 error = None
             ctx.pop(error)
+
+    def _serve_plainly(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
+        """``wsgi_app`` for an app with no request hooks, whose class overrides
+        none of the steps: the same steps, minus those that would do nothing.
+
+        With no hooks, ``preprocess_request`` and the hook loops of
+        ``process_response`` and ``pop`` have nothing to run, and a view that
+        returns a str needs only ``response_class(rv)``. Anything else (a
+        routing error, an exception, another return type, a session or an
+        ``after_this_request`` function) takes the general methods, so the
+        response is always the one the full path gives.
+        """
+        ctx = RequestContext(self, environ)
+        app_ctx = AppContext(self)
+        app_token = _cv_app.set(app_ctx)
+        app_ctx._cv_tokens = (app_token,)
+        ctx._cv_tokens = ((_cv_request.set(ctx), app_ctx),)
+        request = ctx.request
+        error: t.Optional[BaseException] = None
+        try:
+            try:
+                ctx.match_request()
+                rule = request.url_rule
+                if rule is None or (request.method == "OPTIONS" and rule.provide_automatic_options):
+                    response = self.full_dispatch_request()
+                else:
+                    view = self.view_functions[rule.endpoint]
+                    try:
+                        rv = (self._sync_views.get(view) or self._remember_sync_view(view))(**request.view_args)
+                    except Exception as e:
+                        rv = self.handle_user_exception(e)
+                    if type(rv) is str and ctx._session is None and not ctx._after_request_functions:
+                        response = self.response_class(rv)
+                    else:
+                        response = self.finalize_request(rv)
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except BaseException as e:
+                error = e
+                raise
+            return response(environ, start_response)
+        finally:
+            if len(ctx._cv_tokens) == 1:
+                # pop() with no teardown functions to run.
+                request.close()
+                _cv_request.reset(ctx._cv_tokens[0][0])
+                _cv_app.reset(app_token)
+                ctx._cv_tokens = app_ctx._cv_tokens = ()
+            else:  # pushed once more by stream_with_context, which pops it last
+                if error is not None and self.should_ignore_error(error):
+                    error = None
+                ctx.pop(error)
+
+    def _remember_sync_view(self, view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """``ensure_sync(view)``, kept for the next request to the same view."""
+        sync_view = self._sync_views[view] = self.ensure_sync(view)
+        return sync_view
 
     def full_dispatch_request(self) -> Response:
         """Preprocess, dispatch and finalize, turning exceptions into responses."""

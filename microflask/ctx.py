@@ -71,11 +71,24 @@ class AppContext:
     # Defaults shared through the class, so that __init__ sets only what
     # every context has of its own (it runs once per request).
     _url_adapter: t.Any = _unmade
+    _g: t.Optional[_AppCtxGlobals] = None
+    # One context-variable token per push, newest last; a context may be
+    # pushed more than once, and only its last pop tears down.
+    _cv_tokens: t.Tuple[t.Any, ...] = ()
 
     def __init__(self, app: "Flask") -> None:
         self.app = app
-        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
-        self._cv_tokens: t.List[t.Any] = []
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        """This context's ``g``, made on first use: most requests never touch it."""
+        if self._g is None:
+            self._g = self.app.app_ctx_globals_class()
+        return self._g
+
+    @g.setter
+    def g(self, value: _AppCtxGlobals) -> None:
+        self._g = value
 
     @property
     def url_adapter(self) -> t.Optional["MapAdapter"]:
@@ -90,7 +103,7 @@ class AppContext:
         self._url_adapter = adapter
 
     def push(self) -> None:
-        self._cv_tokens.append(_cv_app.set(self))
+        self._cv_tokens += (_cv_app.set(self),)
 
     def pop(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]
         """Pop the context; the last pop runs the ``teardown_appcontext`` functions."""
@@ -101,7 +114,8 @@ class AppContext:
                 self.app.do_teardown_appcontext(exc)
         finally:
             current = _cv_app.get(None)
-            _cv_app.reset(self._cv_tokens.pop())
+            _cv_app.reset(self._cv_tokens[-1])
+            self._cv_tokens = self._cv_tokens[:-1]
         if current is not self:
             raise AssertionError(f"Popped wrong app context. ({current!r} instead of {self!r})")
 
@@ -132,6 +146,10 @@ class RequestContext:
     _url_adapter: t.Any = _unmade
     _session: t.Optional["SessionMixin"] = None
     flashes: t.Optional[t.List[t.Tuple[str, str]]] = None
+    # after_this_request functions; a new list replaces the shared empty one.
+    _after_request_functions: t.Sequence[t.Callable[["Response"], "Response"]] = ()
+    # (token, app context this push pushed or None) per push, newest last.
+    _cv_tokens: t.Tuple[t.Tuple[t.Any, t.Optional[AppContext]], ...] = ()
 
     def __init__(
         self,
@@ -150,8 +168,6 @@ class RequestContext:
         self.request: "Request" = request
         if session is not None:
             self._session = session
-        self._after_request_functions: t.List[t.Callable[["Response"], "Response"]] = []
-        self._cv_tokens: t.List[t.Tuple[t.Any, t.Optional[AppContext]]] = []
 
     @property
     def session(self) -> "SessionMixin":
@@ -195,11 +211,17 @@ class RequestContext:
     def match_request(self) -> None:
         """Match the URL: sets ``request.url_rule`` and ``view_args``, or the routing exception."""
         request = self.request
+        app = self.app
         try:
             found = None
-            if self._url_adapter is _unmade:
-                # Most requests are matched without binding an adapter at all.
-                found = self.app._match_without_adapter(request)
+            if self._url_adapter is _unmade and not app._has_own_url_adapter and app.config["SERVER_NAME"] is None:
+                # Binding an adapter costs more than the match itself, and most
+                # requests only need their rule: match straight from the
+                # environ, with the subdomain create_url_adapter would bind.
+                # None means only the adapter can answer (a redirect, a 405...).
+                url_map = app.url_map
+                subdomain = None if app.subdomain_matching else (url_map.default_subdomain or None)
+                found = url_map.match_environ(request.environ, subdomain)
             if found is None:
                 adapter = self.url_adapter
                 if adapter is None:
@@ -216,7 +238,7 @@ class RequestContext:
             app_ctx.push()
         else:
             app_ctx = None
-        self._cv_tokens.append((_cv_request.set(self), app_ctx))
+        self._cv_tokens += ((_cv_request.set(self), app_ctx),)
         # An adapter not made yet may still be: match_request makes it if needed.
         if self._url_adapter is not None:
             self.match_request()
@@ -233,7 +255,8 @@ class RequestContext:
                 self.request.close()
         finally:
             current = _cv_request.get(None)
-            token, app_ctx = self._cv_tokens.pop()
+            token, app_ctx = self._cv_tokens[-1]
+            self._cv_tokens = self._cv_tokens[:-1]
             _cv_request.reset(token)
             if app_ctx is not None:
                 app_ctx.pop(exc)
@@ -269,7 +292,7 @@ def after_this_request(f: _F) -> _F:
             "'after_this_request' can only be used when a request context is active,"
             " such as in a view function."
         )
-    ctx._after_request_functions.append(f)
+    ctx._after_request_functions = [*ctx._after_request_functions, f]
     return f
 
 

@@ -34,6 +34,8 @@ UNKNOWN_SUBDOMAIN = "<invalid>"
 # What may stay literal when a query string is copied into a redirect:
 # valid query characters and existing escapes. Spaces, controls (CR, LF)
 # and non-ASCII text are percent-encoded, so they never reach a header.
+_NO_RULES: t.Dict[str, Rule] = {}
+_HTTP_SCHEMES = frozenset(("http", "https"))
 _QUERY_SAFE = "/:@!$&'()*+,;=?%~"
 _DEFAULT_PORTS = {"http": ":80", "ws": ":80", "https": ":443", "wss": ":443"}
 
@@ -217,6 +219,17 @@ class Map:
         if self._remap:
             self.update()
         path = environ.get("PATH_INFO")
+        # The usual request: a static rule spelled exactly as the raw path
+        # (so no decoding or slash handling could change it), a method the
+        # rule allows as the server spelled it, and no WebSocket.
+        rule = self._matcher.plain_static.get(subdomain or "", _NO_RULES).get(path)  # type: ignore[arg-type]
+        if (
+            rule is not None
+            and environ.get("REQUEST_METHOD") in rule.methods  # type: ignore[operator]
+            and "HTTP_UPGRADE" not in environ
+            and environ.get("wsgi.url_scheme") in _HTTP_SCHEMES
+        ):
+            return rule, {}
         if path is None:
             path = "/"
         elif not path.isascii() or path[:1] != "/" or path[:2] == "//":  # the usual path is used as it is

@@ -184,36 +184,12 @@ class Request:
     shallow = False
     #: The request method, upper case: ``"GET"``, ``"POST"``...
     method: str
-    #: The path below the application root, decoded, always starting with ``/``.
-    path: str
-    #: The raw bytes after ``?``; ``args`` is the parsed form.
-    query_string: bytes
-
-    # Whether __init__ gives a request without a query string the shared
-    # empty ``args``: not for a subclass that defines its own ``args``.
-    _shares_empty_args = True
-
-    def __init_subclass__(cls, **kwargs: t.Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._shares_empty_args = cls.args is Request.args
 
     def __init__(self, environ: WSGIEnvironment, populate_request: bool = True, shallow: bool = False) -> None:
         self.environ = environ
-        # Every request is routed by its method and path, so these three are
-        # read now, into plain attributes, rather than by a lazy property each.
+        # Every request is dispatched by its method, so it is read now into
+        # a plain attribute; everything else is parsed when first asked for.
         self.method = environ.get("REQUEST_METHOD", "GET").upper()
-        path = environ.get("PATH_INFO") or ""
-        if not path.isascii():  # ASCII reads the same in any charset a URL is decoded with
-            path = _decode_wsgi_str(path, self.url_charset, self.encoding_errors)
-        self.path = "/" + path.lstrip("/")
-        query_string = environ.get("QUERY_STRING")
-        if query_string:
-            self.query_string = _wsgi_bytes(query_string)
-        else:
-            self.query_string = b""
-            if self._shares_empty_args and self.parameter_storage_class is ImmutableMultiDict:
-                # Nothing to parse: set args now and spare its lazy property.
-                self.args = _NO_ARGS
         if shallow:
             self.shallow = True
         elif populate_request:
@@ -262,6 +238,20 @@ class Request:
         return application
 
     # -- the URL -------------------------------------------------------------
+
+    @cached_property
+    def path(self) -> str:
+        """The path below the application root, decoded, always starting with ``/``."""
+        path = self.environ.get("PATH_INFO") or ""
+        if not path.isascii():  # ASCII reads the same in any charset a URL is decoded with
+            path = _decode_wsgi_str(path, self.url_charset, self.encoding_errors)
+        return "/" + path.lstrip("/")
+
+    @cached_property
+    def query_string(self) -> bytes:
+        """The raw bytes after ``?``; ``args`` is the parsed form."""
+        query_string = self.environ.get("QUERY_STRING")
+        return _wsgi_bytes(query_string) if query_string else b""
 
     @cached_property
     def scheme(self) -> str:
@@ -334,6 +324,8 @@ class Request:
     @cached_property
     def args(self) -> MultiDict:
         """The query string parsed into ``parameter_storage_class``."""
+        if not self.query_string and self.parameter_storage_class is ImmutableMultiDict:
+            return _NO_ARGS  # immutable, so one empty instance serves every request
         query = self.query_string.decode(self.url_charset, self.encoding_errors)
         return url_decode(query, self.url_charset, self.encoding_errors, cls=self.parameter_storage_class)
 

@@ -109,6 +109,18 @@ def _content_type_pair(mimetype: str, charset: str) -> t.Tuple[str, str]:
     return pair
 
 
+# Content-Length values already written, for bodies up to 64 KiB: str(int)
+# costs more than the rest of building a small response.
+_LENGTH_TEXT: t.Dict[int, str] = {}
+
+
+def _length_text(size: int) -> str:
+    text = str(size)
+    if size < 65536:
+        _LENGTH_TEXT[size] = text
+    return text
+
+
 def _iter_encoded(chunks: t.Iterable[t.Union[str, bytes]], charset: str) -> t.Iterator[bytes]:
     for chunk in chunks:
         yield chunk.encode(charset) if isinstance(chunk, str) else chunk
@@ -303,6 +315,10 @@ class Response:
     ``response`` is the body: a str or bytes (sent with a Content-Length), or
     any iterable of str/bytes chunks, such as a generator, which is streamed
     as it is produced. Call the object as a WSGI application to send it.
+
+    The class settings below (``charset``, ``default_status``,
+    ``default_mimetype``, ``automatically_set_content_length``) are read once,
+    when the class is created: set them in a subclass, not on the class later.
     """
 
     #: Encoding of str bodies and chunks, and of the Content-Type charset.
@@ -333,7 +349,14 @@ class Response:
     # sent untouched costs no Headers object, and __call__ knows its headers
     # are complete and need no rewrite.
     _pairs_as_built: t.Optional[t.List[t.Tuple[str, str]]] = None
+    # The body list that header list describes; replacing ``response`` ends the deal.
+    _body_as_built: t.Optional[t.List[bytes]] = None
     _headers: t.Optional[Headers] = None
+    # What __init__ gives a plain str/bytes body, worked out once per class
+    # from the settings above: (status line, status code, charset,
+    # Content-Type pair or None, whether to add Content-Length). None for a
+    # subclass that overrides one of _INLINED_METHODS.
+    _plain_plan: t.Optional[t.Tuple[str, int, str, t.Optional[t.Tuple[str, str]], bool]] = None
 
     def __init__(
         self,
@@ -344,20 +367,36 @@ class Response:
         content_type: t.Optional[str] = None,
         direct_passthrough: bool = False,
     ) -> None:
+        if (
+            (type(response) is str or type(response) is bytes)
+            and status is None
+            and headers is None
+            and mimetype is None
+            and content_type is None
+            and not direct_passthrough
+        ):
+            plan = self._plain_plan
+            if plan is not None:
+                # The usual response, a view's str or bytes: status and header
+                # list come from the class's plan, the header list is kept as
+                # it is (see ``_pairs_as_built``) and set_data's work is inline.
+                self._status, self._status_code, charset, content_type_pair, sets_length = plan
+                body = response.encode(charset) if type(response) is str else response
+                self.response = self._body_as_built = [body]
+                pairs = [content_type_pair] if content_type_pair is not None else []
+                if sets_length:
+                    size = len(body)
+                    pairs.append(("Content-Length", _LENGTH_TEXT.get(size) or _length_text(size)))
+                self._pairs_as_built = pairs
+                return
         if direct_passthrough:
             self.direct_passthrough = True
-        charset = self.charset
-        # The usual response, a view's return value, takes a fast path: its
-        # header list is made here from checked values and appended to
-        # without a search, and the status and set_data work is done inline.
-        fast_path = headers is None and content_type is None and self._inline_fast_paths
-        if fast_path:
+        if headers is None and content_type is None and self._inline_fast_paths:
+            # A new header list from checked values, without a Headers search.
             if mimetype is None:
                 mimetype = self.default_mimetype
-            if mimetype is None:
-                new_pairs: t.List[t.Tuple[str, str]] = []
-            else:
-                new_pairs = [_content_type_pairs.get((mimetype, charset)) or _content_type_pair(mimetype, charset)]
+            pairs = [] if mimetype is None else [_content_type_pair(mimetype, self.charset)]
+            self.headers = _headers_from_checked(pairs)
         else:
             if not isinstance(headers, Headers):
                 headers = Headers(headers)
@@ -366,27 +405,10 @@ class Response:
                 if mimetype is None and "Content-Type" not in headers:
                     mimetype = self.default_mimetype
                 if mimetype is not None:
-                    content_type = _content_type_pair(mimetype, charset)[1]
+                    content_type = _content_type_pair(mimetype, self.charset)[1]
             if content_type is not None:
                 headers["Content-Type"] = content_type
-
-        if status is None:
-            status = self.default_status
-        if fast_path and type(status) is int and status in _STATUS_LINES:
-            self._status, self._status_code = _STATUS_LINES[status], status
-        else:
-            self.status = status
-
-        if fast_path:
-            if type(response) is str or type(response) is bytes:
-                # The new header list has no Content-Length yet: append it.
-                body = response.encode(charset) if type(response) is str else response
-                self.response = [body]
-                if self.automatically_set_content_length:
-                    new_pairs.append(("Content-Length", str(len(body))))
-                self._pairs_as_built = new_pairs
-                return
-            self.headers = _headers_from_checked(new_pairs)
+        self.status = self.default_status if status is None else status
         if response is None:
             self.response = []
         elif isinstance(response, (str, bytes, bytearray)):
@@ -415,6 +437,7 @@ class Response:
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._inline_fast_paths = all(getattr(cls, name) is getattr(Response, name) for name in _INLINED_METHODS)
+        cls._plain_plan = _plain_plan_for(cls) if cls._inline_fast_paths else None
 
     def __repr__(self) -> str:
         if self.is_sequence:
@@ -957,28 +980,35 @@ class Response:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> t.Iterable[bytes]:
         body = self.response
-        status = self._status_code
-        if (
+        pairs = self._pairs_as_built
+        if pairs is not None and body is self._body_as_built and not self._on_close:
+            # The usual response, sent as __init__ built it: one chunk of
+            # bytes and a complete header list, nothing to run on close.
+            status = self._status_code
+            if status >= 200 and status != 204 and status != 304:
+                start_response(self._status, pairs.copy())
+                if environ.get("REQUEST_METHOD") == "HEAD":
+                    return []
+                # A new list, so that nothing the server does to it reaches the response.
+                return [body[0]]
+        elif (
             type(body) is list
             and len(body) == 1
             and type(body[0]) is bytes
             and self._inline_fast_paths
             and not self._on_close
-            and status >= 200
-            and status != 204
-            and status != 304
+            and self._status_code >= 200
+            and self._status_code != 204
+            and self._status_code != 304
         ):
-            # The usual response: one chunk of bytes, as set_data leaves it, a
-            # status that has a body, nothing to run on close. If its headers
-            # need no rewrite either, the body is sent as it is, without the
-            # Headers copy, generator and ClosingIterator of get_wsgi_response.
-            pairs = self._pairs_as_built
-            header_list = pairs.copy() if pairs is not None else self._header_list_as_is(body[0])
+            # One chunk of bytes, as set_data leaves it: if the headers need no
+            # rewrite either, the body is sent as it is, without the Headers
+            # copy, generator and ClosingIterator of get_wsgi_response.
+            header_list = self._header_list_as_is(body[0])
             if header_list is not None:
                 start_response(self._status, header_list)
                 if environ.get("REQUEST_METHOD") == "HEAD":
                     return []
-                # A new list, so that nothing the server does to it reaches the response.
                 return [body[0]]
         app_iter, status_line, headers = self.get_wsgi_response(environ)
         start_response(status_line, headers)
@@ -1032,3 +1062,14 @@ class Response:
         from ..test import run_wsgi_app
 
         return cls(*run_wsgi_app(app, environ, buffered))
+
+
+def _plain_plan_for(cls: t.Type[Response]) -> t.Tuple[str, int, str, t.Optional[t.Tuple[str, str]], bool]:
+    """``Response._plain_plan`` for ``cls``, from its class settings."""
+    status_line, status_code = _clean_status(cls.default_status)
+    mimetype = cls.default_mimetype
+    content_type_pair = None if mimetype is None else _content_type_pair(mimetype, cls.charset)
+    return status_line, status_code, cls.charset, content_type_pair, bool(cls.automatically_set_content_length)
+
+
+Response._plain_plan = _plain_plan_for(Response)

@@ -1,0 +1,193 @@
+"""The shortcut ``Flask.wsgi_app`` takes for apps without request hooks
+(``_serve_plainly``) must answer exactly as the general path does.
+
+Each scenario runs against two copies of the same app: a plain ``Flask``,
+which takes the shortcut once its first request is done, and a subclass that
+overrides a step of the request, which always takes the general path.
+"""
+import asyncio
+
+import pytest
+
+from microflask import (
+    Flask,
+    abort,
+    after_this_request,
+    g,
+    has_request_context,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from microflask.wrappers import Response
+
+from conftest import validated
+
+
+class GeneralPathFlask(Flask):
+    """Overrides a step, so every request takes the general path."""
+
+    def dispatch_request(self):
+        return super().dispatch_request()
+
+
+def build(app_class):
+    app = app_class(__name__)
+    app.secret_key = "test key"
+
+    @app.route("/")
+    def text():
+        return "Hello World!"
+
+    @app.route("/bytes")
+    def raw():
+        return b"\x00bytes"
+
+    @app.route("/json")
+    def data():
+        return {"a": [1, 2]}
+
+    @app.route("/tuple")
+    def status_and_headers():
+        return "created", 201, {"X-Kind": "tuple"}
+
+    @app.route("/response")
+    def response_object():
+        return Response("made", mimetype="text/plain")
+
+    @app.route("/stream")
+    def stream():
+        def generate():
+            yield "a"
+            yield request.path
+
+        return stream_with_context(generate())
+
+    @app.route("/slash/")
+    def slash():
+        return "slash"
+
+    @app.route("/post-only", methods=["POST"])
+    def post_only():
+        return "posted"
+
+    @app.route("/user/<int:user_id>")
+    def user(user_id):
+        return f"user {user_id} at {url_for('user', user_id=user_id)}"
+
+    @app.route("/forbidden")
+    def forbidden():
+        abort(401)
+
+    @app.route("/boom")
+    def boom():
+        raise ValueError("boom")
+
+    @app.route("/handled")
+    def handled():
+        raise KeyError("handled")
+
+    @app.errorhandler(KeyError)
+    def key_error(error):
+        return "handled it", 418
+
+    @app.route("/after")
+    def after():
+        @after_this_request
+        def add_header(response):
+            response.headers["X-After"] = "yes"
+            return response
+
+        return "after"
+
+    @app.route("/session")
+    def write_session():
+        session["visits"] = session.get("visits", 0) + 1
+        return str(session["visits"])
+
+    @app.route("/g")
+    def uses_g():
+        g.value = "from g"
+        return g.value
+
+    @app.route("/async")
+    async def slow():
+        await asyncio.sleep(0)
+        return "async"
+
+    @app.route("/none")
+    def returns_none():
+        return None
+
+    return app
+
+
+SCENARIOS = [
+    ("GET", "/"),
+    ("HEAD", "/"),
+    ("OPTIONS", "/"),
+    ("GET", "/bytes"),
+    ("GET", "/json"),
+    ("GET", "/tuple"),
+    ("GET", "/response"),
+    ("GET", "/stream"),
+    ("GET", "/slash"),
+    ("GET", "/post-only"),
+    ("GET", "/no/such/page"),
+    ("GET", "/user/7"),
+    ("GET", "/user/x"),
+    ("GET", "/forbidden"),
+    ("GET", "/boom"),
+    ("GET", "/handled"),
+    ("GET", "/after"),
+    ("GET", "/session"),
+    ("GET", "/g"),
+    ("GET", "/async"),
+    ("GET", "/none"),
+]
+
+
+def answer(app, method, path):
+    client = validated(app).test_client()
+    client.get("/")  # the first request always takes the general path
+    response = client.open(path, method=method)
+    headers = sorted((name, value) for name, value in response.headers.items() if name != "Date")
+    return response.status_code, headers, response.data
+
+
+@pytest.mark.parametrize("method, path", SCENARIOS)
+def test_the_shortcut_answers_as_the_general_path_does(method, path):
+    assert answer(build(Flask), method, path) == answer(build(GeneralPathFlask), method, path)
+    assert not has_request_context()
+
+
+def test_plain_apps_take_the_shortcut_and_others_do_not(monkeypatch):
+    calls = []
+    original = Flask._serve_plainly
+
+    def spy(self, environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        return original(self, environ, start_response)
+
+    monkeypatch.setattr(Flask, "_serve_plainly", spy)
+    plain = validated(build(Flask)).test_client()
+    assert [plain.get("/").status_code, plain.get("/json").status_code] == [200, 200]
+    assert calls == ["/json"]
+
+    hooked_app = build(Flask)
+    hooked_app.before_request(lambda: None)
+    hooked = validated(hooked_app).test_client()
+    assert [hooked.get("/").status_code, hooked.get("/").status_code] == [200, 200]
+    general = validated(build(GeneralPathFlask)).test_client()
+    assert [general.get("/").status_code, general.get("/").status_code] == [200, 200]
+    assert calls == ["/json"]
+
+
+def test_a_view_returning_none_is_a_clear_error_on_the_shortcut_too():
+    app = build(Flask)
+    app.testing = True
+    client = app.test_client()
+    client.get("/")
+    with pytest.raises(TypeError, match="did not return a valid response"):
+        client.get("/none")
