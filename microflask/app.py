@@ -22,7 +22,7 @@ from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
 from .datastructures import Headers, ImmutableDict
 from .exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
-from .globals import _cv_app, _cv_request, request_ctx
+from .globals import _cv_app, _cv_request, request_ctx, session
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
@@ -35,6 +35,7 @@ from .wrappers import Request, Response
 if t.TYPE_CHECKING:  # pragma: no cover
     import logging
 
+    from .templating import DispatchingJinjaLoader, Environment
     from .testing import FlaskClient
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
@@ -63,6 +64,45 @@ def _blueprint_scopes(blueprints: t.List[str]) -> t.Tuple[t.Optional[str], ...]:
     return (*blueprints, None)
 
 
+# Extensions whose templates are autoescaped (Flask 2.2's list).
+_AUTOESCAPED_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
+
+# Held while the first thread to need ``jinja_env`` creates it.
+_jinja_env_lock = Lock()
+
+
+def _default_template_ctx_processor() -> t.Dict[str, t.Any]:
+    """The app's first context processor: ``g``, and in a request ``request``
+    and ``session``, so templates see the current objects. Processors
+    registered later may override these names.
+
+    It lives here rather than in ``microflask.templating`` (which re-exports
+    it) so that creating an app registers it without loading the template engine.
+    """
+    app_ctx = _cv_app.get(None)
+    req_ctx = _cv_request.get(None)
+    values: t.Dict[str, t.Any] = {}
+    if app_ctx is not None:
+        values["g"] = app_ctx.g
+    if req_ctx is not None:
+        values["request"] = req_ctx.request
+        # The session opens on first use: until then, pass the proxy, which
+        # opens it only if the template reads it.
+        values["session"] = req_ctx._session if req_ctx._session is not None else session
+    return values
+
+
+class _DefaultJinjaEnvironment:
+    """``Flask.jinja_environment``: ``microflask.templating.Environment``, imported
+    on first access so that defining or creating an app does not load the
+    template engine. A subclass that sets the attribute replaces this descriptor."""
+
+    def __get__(self, instance: t.Any, owner: t.Optional[type] = None) -> t.Type["Environment"]:
+        from .templating import Environment
+
+        return Environment
+
+
 class Flask(Scaffold):
     """The WSGI application: ``app = Flask(__name__)``.
 
@@ -86,6 +126,9 @@ class Flask(Scaffold):
     _has_plain_lifecycle = True
     # Whether a subclass binds URLs its own way, so every match needs its adapter.
     _has_own_url_adapter = False
+    #: The Environment class ``create_jinja_environment`` instantiates.
+    jinja_environment: t.Type["Environment"] = _DefaultJinjaEnvironment()  # type: ignore[assignment]
+    #: Options for the Environment, read once when ``jinja_env`` is created.
     jinja_options: t.Dict[str, t.Any] = {}
 
     testing = ConfigAttribute("TESTING")
@@ -159,6 +202,7 @@ class Flask(Scaffold):
         self.before_first_request_funcs: t.List[t.Callable[[], None]] = []
         self.teardown_appcontext_funcs: t.List[t.Callable[[t.Optional[BaseException]], None]] = []
         self.shell_context_processors: t.List[t.Callable[[], t.Dict[str, t.Any]]] = []
+        self.template_context_processors[None].append(_default_template_ctx_processor)
         self.blueprints: t.Dict[str, t.Any] = {}
         self.extensions: t.Dict[str, t.Any] = {}
         self.url_map = self.url_map_class()
@@ -207,6 +251,10 @@ class Flask(Scaffold):
     @debug.setter
     def debug(self, value: bool) -> None:
         self.config["DEBUG"] = value
+        # Templates reload in debug mode unless TEMPLATES_AUTO_RELOAD says
+        # otherwise. (No environment yet: it will read DEBUG when created.)
+        if self.config["TEMPLATES_AUTO_RELOAD"] is None and "jinja_env" in self.__dict__:
+            self.jinja_env.auto_reload = value
 
     @property
     def propagate_exceptions(self) -> bool:
@@ -452,7 +500,12 @@ class Flask(Scaffold):
                         rv = (self._sync_views.get(view) or self._remember_sync_view(view))(**request.view_args)
                     except Exception as e:
                         rv = self.handle_user_exception(e)
-                    if type(rv) is str and ctx._session is None and not ctx._after_request_functions:
+                    if (
+                        type(rv) is str
+                        and not ctx._after_request_functions
+                        and ctx._session is None
+                        and not self._session_needs_saving(ctx)
+                    ):
                         response = self.response_class(rv)
                     else:
                         response = self.finalize_request(rv)
@@ -560,9 +613,29 @@ class Flask(Scaffold):
             for name in _blueprint_scopes(ctx.request.blueprints):
                 for func in reversed(self.after_request_funcs.get(name, ())):
                     response = self.ensure_sync(func)(response)
+        if ctx._session is None and self._session_needs_saving(ctx):
+            ctx.session  # opened now, only to be saved
         if ctx._session is not None and not self.session_interface.is_null_session(ctx.session):
             self.session_interface.save_session(self, ctx.session, response)
         return response
+
+    def _session_needs_saving(self, ctx: RequestContext) -> bool:
+        """Whether a session nothing used in this request must still be opened
+        and saved, as Flask (which opens it for every request) would.
+
+        That is when the request brought a session cookie that
+        ``SESSION_REFRESH_EACH_REQUEST`` has re-sent (a permanent session
+        stays alive while the user browses), or when the session interface
+        is a custom one, which may save something on every request.
+        """
+        interface = self.session_interface
+        if type(interface) is not SecureCookieSessionInterface:
+            return True
+        return (
+            "HTTP_COOKIE" in ctx.request.environ
+            and self.config["SESSION_REFRESH_EACH_REQUEST"]
+            and interface.get_cookie_name(self) in ctx.request.cookies
+        )
 
     def do_teardown_request(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]
         """Run the ``teardown_request`` functions, innermost blueprint first.
@@ -846,6 +919,144 @@ class Flask(Scaffold):
             raise
         raise error
 
+    # -- templates ---------------------------------------------------------------
+
+    @cached_property
+    def jinja_env(self) -> "Environment":
+        """The template Environment, created (by ``create_jinja_environment``) on
+        first use; changing ``jinja_options`` afterwards has no effect."""
+        with _jinja_env_lock:  # so that concurrent first renders share one
+            env = self.__dict__.get("jinja_env")
+            if env is None:
+                env = self.__dict__["jinja_env"] = self.create_jinja_environment()
+        return env
+
+    def create_jinja_environment(self) -> "Environment":
+        """A new ``jinja_environment`` from ``jinja_options``, with Flask's additions:
+        autoescape by ``select_jinja_autoescape``, auto-reload from
+        ``TEMPLATES_AUTO_RELOAD`` (default: debug mode), the globals ``url_for``,
+        ``get_flashed_messages``, ``config``, ``request``, ``session`` and ``g``,
+        and ``tojson`` serialising with ``app.json``."""
+        from .globals import g, request
+        from .helpers import get_flashed_messages
+
+        options = dict(self.jinja_options)
+        options.setdefault("autoescape", self.select_jinja_autoescape)
+        if "auto_reload" not in options:
+            auto_reload = self.config["TEMPLATES_AUTO_RELOAD"]
+            options["auto_reload"] = self.debug if auto_reload is None else auto_reload
+        env = self.jinja_environment(self, **options)
+        env.globals.update(
+            url_for=self.url_for,
+            get_flashed_messages=get_flashed_messages,
+            config=self.config,
+            request=request,
+            session=session,
+            g=g,
+        )
+        # The engine's tojson filter escapes the output for HTML; the JSON
+        # itself is the app's, so it knows dates, UUIDs, dataclasses...
+        env.policies["json.dumps_function"] = self.json.dumps
+        return env
+
+    def create_global_jinja_loader(self) -> "DispatchingJinjaLoader":
+        """The Environment's loader: the app's templates, then each blueprint's.
+        To change where the app's own templates come from, override ``jinja_loader``."""
+        from .templating import DispatchingJinjaLoader
+
+        return DispatchingJinjaLoader(self)
+
+    def select_jinja_autoescape(self, filename: t.Optional[str]) -> bool:
+        """Whether the template ``filename`` is autoescaped: yes for ``.html``,
+        ``.htm``, ``.xml``, ``.xhtml`` and ``.svg``, and for templates from strings."""
+        if filename is None:
+            return True
+        return filename.endswith(_AUTOESCAPED_EXTENSIONS)
+
+    @property
+    def templates_auto_reload(self) -> bool:
+        """Deprecated (as in Flask 2.2): read ``app.config["TEMPLATES_AUTO_RELOAD"]``."""
+        _warn_templates_auto_reload()
+        value = self.config["TEMPLATES_AUTO_RELOAD"]
+        return self.debug if value is None else bool(value)
+
+    @templates_auto_reload.setter
+    def templates_auto_reload(self, value: bool) -> None:
+        _warn_templates_auto_reload()
+        self.config["TEMPLATES_AUTO_RELOAD"] = value
+
+    def update_template_context(self, context: t.Dict[str, t.Any]) -> None:
+        """Add the context processors' values to ``context``, in place.
+
+        The app's processors run first, then those of the request's
+        blueprints from the outermost to the innermost, so a later one
+        overrides an earlier one's names. Values already in ``context`` (those
+        passed to ``render_template``) win over every processor.
+        """
+        processors = self.template_context_processors
+        passed = context.copy()
+        for processor in processors.get(None, ()):
+            context.update(processor())
+        # With only the app's key there are no blueprint processors to look for.
+        if len(processors) > 1:
+            req_ctx = _cv_request.get(None)
+            if req_ctx is not None:
+                for name in reversed(req_ctx.request.blueprints):
+                    for processor in processors.get(name, ()):
+                        context.update(processor())
+        context.update(passed)
+
+    @setupmethod
+    def template_filter(self, name: t.Optional[str] = None) -> t.Callable[[_F], _F]:
+        """Register the decorated function as the template filter ``name`` (default:
+        the function's name): ``@app.template_filter()``, with the parentheses."""
+        _refuse_bare_decorator("template_filter", name)
+
+        def decorator(f: _F) -> _F:
+            self.add_template_filter(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_filter(self, f: t.Callable[..., t.Any], name: t.Optional[str] = None) -> None:
+        """Register ``f`` as the template filter ``name`` (default: its name)."""
+        self.jinja_env.filters[name or f.__name__] = f
+
+    @setupmethod
+    def template_test(self, name: t.Optional[str] = None) -> t.Callable[[_F], _F]:
+        """Register the decorated function as the template test ``name`` (default:
+        the function's name), used as ``{% if n is prime %}``."""
+        _refuse_bare_decorator("template_test", name)
+
+        def decorator(f: _F) -> _F:
+            self.add_template_test(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_test(self, f: t.Callable[..., t.Any], name: t.Optional[str] = None) -> None:
+        """Register ``f`` as the template test ``name`` (default: its name)."""
+        self.jinja_env.tests[name or f.__name__] = f
+
+    @setupmethod
+    def template_global(self, name: t.Optional[str] = None) -> t.Callable[[_F], _F]:
+        """Make the decorated function available in every template as ``name``
+        (default: the function's name)."""
+        _refuse_bare_decorator("template_global", name)
+
+        def decorator(f: _F) -> _F:
+            self.add_template_global(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_global(self, f: t.Callable[..., t.Any], name: t.Optional[str] = None) -> None:
+        """Make ``f`` available in every template as ``name`` (default: its name)."""
+        self.jinja_env.globals[name or f.__name__] = f
+
     # -- async support -----------------------------------------------------------
 
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
@@ -936,6 +1147,27 @@ class Flask(Scaffold):
 
         max_age = self.get_send_file_max_age(filename)
         return send_from_directory(self.static_folder, filename, max_age=max_age)  # type: ignore[arg-type]
+
+
+def _warn_templates_auto_reload() -> None:
+    import warnings
+
+    warnings.warn(
+        "'templates_auto_reload' is deprecated and will be removed in Flask 2.3."
+        " Use 'TEMPLATES_AUTO_RELOAD' in 'app.config' instead.",
+        DeprecationWarning,
+        stacklevel=3,  # the line that used the property
+    )
+
+
+def _refuse_bare_decorator(decorator: str, name: t.Any) -> None:
+    """``@app.template_filter`` without parentheses would register nothing and
+    replace the function with the decorator: say so instead."""
+    if callable(name):
+        raise TypeError(
+            f"'{decorator}' was given the function {getattr(name, '__name__', name)!r} as the name."
+            f" Call it with parentheses: @app.{decorator}() or @app.{decorator}('name')."
+        )
 
 
 def _is_iterator(value: t.Any) -> bool:

@@ -120,6 +120,12 @@ def get_flashed_messages(
     return flashes
 
 
+def get_template_attribute(template_name: str, attribute: str) -> t.Any:
+    """A macro or variable that the template ``template_name`` defines, to use
+    from Python: ``get_template_attribute("_macros.html", "hello")("World")``."""
+    return getattr(current_app.jinja_env.get_template(template_name).module, attribute)
+
+
 def stream_with_context(generator_or_function: t.Any) -> t.Iterator[t.Any]:
     """Keep the request context alive while a streamed response is generated.
 

@@ -16,6 +16,10 @@ from collections import defaultdict
 from functools import update_wrapper
 
 from .exceptions import HTTPException, default_exceptions
+from .utils import cached_property
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .jinja import FileSystemLoader
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 ErrorHandlerSpec = t.Dict[
@@ -136,6 +140,16 @@ class Scaffold:
         if value is not None:
             value = value.rstrip("/")
         self._static_url_path = value
+
+    @cached_property
+    def jinja_loader(self) -> t.Optional["FileSystemLoader"]:
+        """The loader for this object's templates: a ``FileSystemLoader`` for
+        ``template_folder`` (relative to ``root_path``), or None without one."""
+        if self.template_folder is None:
+            return None
+        from .jinja import FileSystemLoader
+
+        return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     def open_resource(self, resource: str, mode: str = "rb") -> t.IO[t.Any]:
         """Open a file relative to ``root_path`` for reading."""

@@ -1,0 +1,199 @@
+"""Flask's templating on microflask's engine: ``render_template`` and its kin.
+
+A view calls ``render_template(name, **context)``: the app's ``jinja_env``
+(created on first use) finds the template through ``DispatchingJinjaLoader``
+(the app's folder, then each blueprint's), ``update_template_context`` adds
+the context processors' values, and the engine renders. Compiling and
+caching templates is the engine's job (``microflask.jinja``), not this module's.
+"""
+from __future__ import annotations
+
+import typing as t
+
+# Flask keeps the default context processor in this module; ours is defined
+# in app.py, which registers it for every new app without loading the engine.
+from .app import _default_template_ctx_processor  # noqa: F401
+from .globals import _cv_app, _cv_request, _no_app_msg
+from .helpers import stream_with_context
+from .jinja import BaseLoader, TemplateNotFound
+from .jinja import Environment as BaseEnvironment
+
+if t.TYPE_CHECKING:  # pragma: no cover
+    from .app import Flask
+    from .jinja import Template
+    from .jinja.loaders import Source
+    from .scaffold import Scaffold
+
+
+class Environment(BaseEnvironment):
+    """The engine's Environment, bound to a Flask app (``self.app``).
+
+    Unless ``loader`` is given, templates are found by the app's
+    ``create_global_jinja_loader()``: its own folder, then its blueprints'.
+    """
+
+    def __init__(self, app: "Flask", **options: t.Any) -> None:
+        if "loader" not in options:
+            options["loader"] = app.create_global_jinja_loader()
+        super().__init__(**options)
+        self.app = app
+
+
+class DispatchingJinjaLoader(BaseLoader):
+    """Searches the app's ``jinja_loader``, then each blueprint's, in registration order.
+
+    The first loader with the template wins, so the app's folder can
+    override a blueprint's template of the same name. With
+    ``EXPLAIN_TEMPLATE_LOADING`` every attempt is logged to ``app.logger``.
+    """
+
+    def __init__(self, app: "Flask") -> None:
+        self.app = app
+
+    def get_source(self, environment: BaseEnvironment, template: str) -> "Source":
+        if self.app.config["EXPLAIN_TEMPLATE_LOADING"]:
+            return self._get_source_explained(environment, template)
+        for _, loader in self._iter_loaders():
+            try:
+                return loader.get_source(environment, template)
+            except TemplateNotFound:
+                continue
+        raise TemplateNotFound(template)
+
+    def _get_source_explained(self, environment: BaseEnvironment, template: str) -> "Source":
+        """``get_source`` that asks every loader, logs what each answered, and
+        returns the first match."""
+        attempts: t.List[t.Tuple["Scaffold", BaseLoader, t.Optional["Source"]]] = []
+        for owner, loader in self._iter_loaders():
+            try:
+                found: t.Optional["Source"] = loader.get_source(environment, template)
+            except TemplateNotFound:
+                found = None
+            attempts.append((owner, loader, found))
+        self.app.logger.info(_explain_attempts(self.app, template, attempts))
+        for _, _, found in attempts:
+            if found is not None:
+                return found
+        raise TemplateNotFound(template)
+
+    def _iter_loaders(self) -> t.Iterator[t.Tuple["Scaffold", BaseLoader]]:
+        """``(owner, loader)`` for the app and each blueprint that has a template folder."""
+        owners: t.List["Scaffold"] = [self.app, *self.app.blueprints.values()]
+        for owner in owners:
+            loader = owner.jinja_loader
+            if loader is not None:
+                yield owner, loader
+
+    def list_templates(self) -> t.List[str]:
+        names: t.Set[str] = set()
+        for _, loader in self._iter_loaders():
+            names.update(loader.list_templates())
+        return sorted(names)
+
+
+def _explain_attempts(
+    app: "Flask", template: str, attempts: t.List[t.Tuple["Scaffold", BaseLoader, t.Optional["Source"]]]
+) -> str:
+    """The ``EXPLAIN_TEMPLATE_LOADING`` report: each loader tried, and what it found."""
+    lines = [f"Locating template {template!r}:"]
+    for number, (owner, loader, found) in enumerate(attempts, 1):
+        if owner is app:
+            described = f"application {owner.import_name!r}"
+        else:
+            described = f"blueprint {owner.name!r} ({owner.import_name})"
+        lines.append(f"{number:5}: trying loader of {described}")
+        lines.extend(f"       {line}" for line in _describe_loader(loader))
+        outcome = "no match" if found is None else f"found ({found[1] or '<string>'!r})"
+        lines.append(f"       -> {outcome}")
+
+    matches = sum(found is not None for _, _, found in attempts)
+    if matches == 0:
+        lines.append("Error: the template could not be found.")
+    elif matches > 1:
+        lines.append("Warning: multiple loaders returned a match for the template.")
+    req_ctx = _cv_request.get(None)
+    blueprint = req_ctx.request.blueprint if req_ctx is not None else None
+    if blueprint is not None and matches != 1:
+        lines.append(f"  The template was looked up from an endpoint of the blueprint {blueprint!r}.")
+        lines.append("  Maybe the template is not in that blueprint's template folder?")
+    return "\n".join(lines)
+
+
+def _describe_loader(loader: BaseLoader) -> t.Iterator[str]:
+    """The loader's class and its public settings (search paths, encoding...)."""
+    yield f"class: {type(loader).__module__}.{type(loader).__name__}"
+    for key, value in sorted(vars(loader).items()):
+        if key.startswith("_"):
+            continue
+        if isinstance(value, (tuple, list)) and all(isinstance(item, str) for item in value):
+            yield f"{key}:"
+            for item in value:
+                yield f"  - {item}"
+        elif isinstance(value, (str, int, float, bool)):
+            yield f"{key}: {value!r}"
+
+
+def _current_app() -> "Flask":
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        raise RuntimeError(_no_app_msg)
+    return app_ctx.app
+
+
+def _send_template_signal(signal_name: str, app: "Flask", template: "Template", context: t.Dict[str, t.Any]) -> None:
+    """Where ``before_render_template`` and ``template_rendered`` will be sent once
+    signals exist (a later issue). Nothing listens yet, so nothing happens."""
+
+
+def _render(app: "Flask", template: "Template", context: t.Dict[str, t.Any]) -> str:
+    app.update_template_context(context)
+    _send_template_signal("before_render_template", app, template, context)
+    rendered = template.render(context)
+    _send_template_signal("template_rendered", app, template, context)
+    return rendered
+
+
+def render_template(template_name_or_list: t.Union[str, "Template", t.List[t.Union[str, "Template"]]], **context: t.Any) -> str:
+    """Render the template named ``template_name_or_list`` (the first that exists,
+    for a list) with ``context`` as its variables."""
+    app = _current_app()
+    template = app.jinja_env.get_or_select_template(template_name_or_list)
+    return _render(app, template, context)
+
+
+def render_template_string(source: str, **context: t.Any) -> str:
+    """Render the template source ``source`` with ``context``; it is autoescaped."""
+    app = _current_app()
+    template = app.jinja_env.from_string(source)
+    return _render(app, template, context)
+
+
+def _stream(app: "Flask", template: "Template", context: t.Dict[str, t.Any]) -> t.Iterator[str]:
+    # The context is completed now, while the view's request is active.
+    app.update_template_context(context)
+    _send_template_signal("before_render_template", app, template, context)
+
+    def generate() -> t.Iterator[str]:
+        yield from template.generate(context)
+        _send_template_signal("template_rendered", app, template, context)
+
+    stream = generate()
+    if _cv_request.get(None) is not None:
+        # The body is produced after the view returns: keep the request alive.
+        stream = stream_with_context(stream)
+    return stream
+
+
+def stream_template(template_name_or_list: t.Union[str, "Template", t.List[t.Union[str, "Template"]]], **context: t.Any) -> t.Iterator[str]:
+    """Render a template piece by piece, as an iterator of strings to return as a
+    streamed response. In a request, the request context stays available."""
+    app = _current_app()
+    template = app.jinja_env.get_or_select_template(template_name_or_list)
+    return _stream(app, template, context)
+
+
+def stream_template_string(source: str, **context: t.Any) -> t.Iterator[str]:
+    """``stream_template`` for template source given as a string."""
+    app = _current_app()
+    template = app.jinja_env.from_string(source)
+    return _stream(app, template, context)
