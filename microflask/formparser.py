@@ -2,9 +2,10 @@
 
 ``Request.form`` calls ``FormDataParser.parse`` with the guarded body stream
 and the mimetype; ``parse_functions`` maps each mimetype to a method. Urlencoded
-bodies are read whole (they are small); ``multipart/form-data`` bodies stream
-through ``MultiPartParser`` chunk by chunk, text fields into memory and files
-into ``stream_factory`` streams, so an upload of any size uses constant memory.
+bodies are read whole (they are small); ``multipart/form-data`` bodies go
+through ``MultiPartParser``: read whole when small, else streamed chunk by
+chunk, text fields into memory and files into ``stream_factory`` streams, so
+an upload of any size uses constant memory.
 Nothing here decides where an upload is finally stored or trusts its filename.
 """
 from __future__ import annotations
@@ -36,9 +37,26 @@ _HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # The Content-Disposition browsers and HTTP clients send, with no quote or
 # backslash inside the values: read without the general parser's work.
 _PLAIN_DISPOSITION_RE = re.compile(r'form-data; name="([^"\\]*)"(?:; filename="([^"\\]*)")?')
+# The header block browsers and HTTP clients send for a part, matched whole
+# and read without the general parser's work: no padding, a Content-Disposition
+# whose quoted values hold no quote, backslash, CR, LF or NUL, and maybe a
+# Content-Type without those or surrounding whitespace. Groups: the disposition,
+# name, filename, content type.
+_TYPICAL_PART_HEAD_RE = re.compile(
+    r'\r\nContent-Disposition: (form-data; name="([^"\\\r\n\0]*)"(?:; filename="([^"\\\r\n\0]*)")?)'
+    r"(?:\r\nContent-Type: ([^\s\0](?:[^\r\n\0]*[^\s\0])?))?"
+)
+# A buffer's delimiters are listed from its end, at most this many: a body
+# has few parts, and parts close together are as quickly found one by one.
+_MOST_DELIMITERS_LISTED = 32
 # The charsets a text field may declare. Modern clients send UTF-8; looking up
 # any other name the client picks would let it choose our codec.
 _FIELD_CHARSETS = frozenset({"ascii", "us-ascii", "utf-8", "iso-8859-1"})
+
+
+def _is_small(total_content_length: t.Optional[int]) -> bool:
+    """Whether a body of this declared size is read whole and keeps its uploads in memory."""
+    return total_content_length is not None and total_content_length <= _SPOOL_SIZE
 
 
 def default_stream_factory(
@@ -52,7 +70,7 @@ def default_stream_factory(
     Small bodies of known size go to memory; anything else to a file that
     moves to disk once it grows past 500 KiB.
     """
-    if total_content_length is not None and total_content_length <= _SPOOL_SIZE:
+    if _is_small(total_content_length):
         return io.BytesIO()
     import tempfile  # imported on first upload: it is slow to import
 
@@ -214,8 +232,9 @@ class MultiPartParser:
     Parts with a ``filename`` become ``FileStorage`` objects whose bytes were
     written to ``stream_factory(total_content_length=, content_type=,
     filename=, content_length=)``; other parts are text fields, decoded with
-    their declared charset (a safe few) or ``charset``. The body is read
-    ``buffer_size`` bytes at a time. Limits raise ``RequestEntityTooLarge``
+    their declared charset (a safe few) or ``charset``. A body of known
+    length up to 500 KiB is read in one go, its files kept in memory; others
+    are read ``buffer_size`` bytes at a time. Limits raise ``RequestEntityTooLarge``
     (413): ``max_form_memory_size`` for the text fields together,
     ``max_form_parts`` for the number of parts, 8 KiB for one part's headers.
     A malformed body raises ``BadRequest`` (400) saying what is wrong.
@@ -251,8 +270,13 @@ class MultiPartParser:
             )
         fields: t.List[t.Tuple[str, str]] = []
         files: t.List[t.Tuple[str, FileStorage]] = []
+        # A small body of known size is read in one go: then one search of
+        # one buffer finds every part, and a file's bytes are copied once.
+        chunk_size = t.cast(int, content_length) if _is_small(content_length) else self.buffer_size
+        # The CRLF before a boundary belongs to the delimiter, not to the data.
+        reader = _BodyReader(stream, chunk_size, b"\r\n--" + boundary)
         try:
-            self._parse_parts(_BodyReader(stream, self.buffer_size), boundary, content_length, fields, files)
+            self._parse_parts(reader, content_length, fields, files)
         except BaseException:
             for _name, upload in files:
                 upload.close()
@@ -262,58 +286,59 @@ class MultiPartParser:
     def _parse_parts(
         self,
         reader: "_BodyReader",
-        boundary: bytes,
         content_length: t.Optional[int],
         fields: t.List[t.Tuple[str, str]],
         files: t.List[t.Tuple[str, FileStorage]],
     ) -> None:
-        if reader.is_empty():
+        if not reader.start():
             return
-        # The CRLF before a boundary belongs to the delimiter, not to the data;
-        # only the first delimiter may lack it, when there is no preamble.
-        delimiter = b"\r\n--" + boundary
-        if not reader.skip(delimiter[2:]):
-            reader.copy_until(delimiter, _discard)
         memory_left = self.max_form_memory_size
-        while not reader.startswith(b"--"):
+        # What the default factory would give a file, minus a copy.
+        files_in_memory = self.stream_factory is default_stream_factory and _is_small(content_length)
+        while not reader.skip(b"--"):  # "--" after a delimiter closes the body
             if self.max_form_parts is not None and len(fields) + len(files) >= self.max_form_parts:
                 raise RequestEntityTooLarge(f"The form has more than the allowed {self.max_form_parts} parts.")
-            headers = self._read_part_headers(reader)
-            name, filename = _form_data_names(headers)
+            headers, name, filename, content_type = self._read_part_head(reader)
             if filename is None:
-                data = _read_field(reader, delimiter, memory_left, self.max_form_memory_size)
+                try:
+                    data = reader.read_to_delimiter(memory_left)
+                except _PastLimit:
+                    raise RequestEntityTooLarge(
+                        f"The form's text fields are larger than the limit of {self.max_form_memory_size} bytes."
+                    ) from None
                 if memory_left is not None:
                     memory_left -= len(data)
-                fields.append((name, data.decode(self._field_charset(headers), self.errors)))
+                fields.append((name, data.decode(self._field_charset(content_type), self.errors)))
+            elif files_in_memory:
+                # A BytesIO made from bytes shares them rather than copying.
+                files.append((name, FileStorage(io.BytesIO(reader.read_to_delimiter()), filename, name, headers=headers)))
             else:
                 upload = FileStorage(self._open_file(headers, filename, content_length), filename, name, headers=headers)
                 files.append((name, upload))
-                reader.copy_until(delimiter, upload.stream.write)
+                reader.copy_to_delimiter(upload.stream.write)
                 _rewind(upload.stream)
 
-    def _read_part_headers(self, reader: "_BodyReader") -> Headers:
-        """The headers after a delimiter, up to and including the blank line.
+    def _read_part_head(self, reader: "_BodyReader") -> t.Tuple[Headers, str, t.Optional[str], t.Optional[str]]:
+        """The headers after a delimiter, up to and including the blank line,
+        with the field name, filename (``None`` for a text field) and Content-Type.
 
         The block starts with the rest of the delimiter's line, which may hold
         only whitespace (RFC 2046 transport padding) before its CRLF.
         """
-        block = reader.read_until(b"\r\n\r\n", _MAX_PART_HEADER_SIZE)
-        padding, *lines = block.decode(self.charset, self.errors).split("\r\n")
-        if padding.strip(" \t"):
-            raise BadRequest(f"The multipart boundary is followed by {padding[:50]!r}; expected a line break.")
-        pairs = []
-        for line in lines:
-            name, colon, value = line.partition(":")
-            if not colon or not _HEADER_NAME_RE.fullmatch(name):
-                raise BadRequest(f"Invalid header line in a multipart part: {line[:100]!r}.")
-            # RFC 9110: a recipient replaces a stray CR, LF or NUL with a space.
-            value = value.replace("\0", " ").replace("\r", " ").replace("\n", " ")
-            pairs.append((name, value.strip(" \t")))
-        # Checked above: token names, and values without CR, LF or NUL.
-        return _headers_from_checked(pairs)
+        block = reader.read_until(b"\r\n\r\n", _MAX_PART_HEADER_SIZE).decode(self.charset, self.errors)
+        typical = _TYPICAL_PART_HEAD_RE.fullmatch(block)
+        if typical is not None:
+            disposition, name, filename, content_type = typical.groups()
+            pairs = [("Content-Disposition", disposition)]
+            if content_type is not None:
+                pairs.append(("Content-Type", content_type))
+            # The pattern admits only what the general parser would accept as is.
+            return _headers_from_checked(pairs), name, filename, content_type
+        headers = _parse_part_headers(block)
+        name, filename = _form_data_names(headers)
+        return headers, name, filename, headers.get("Content-Type")
 
-    def _field_charset(self, headers: Headers) -> str:
-        content_type = headers.get("Content-Type")
+    def _field_charset(self, content_type: t.Optional[str]) -> str:
         if content_type is None:  # the usual case for a text field
             return self.charset
         declared = parse_options_header(content_type)[1].get("charset")
@@ -333,10 +358,6 @@ class MultiPartParser:
         )
 
 
-def _discard(data: bytes) -> None:
-    """Where the preamble goes."""
-
-
 def _rewind(stream: t.IO[bytes]) -> None:
     """Put an upload's stream, now written, back at its start for the view."""
     if type(stream) is io.BytesIO:
@@ -344,6 +365,23 @@ def _rewind(stream: t.IO[bytes]) -> None:
         # the data, and a whole read() then returns that buffer, not a copy.
         stream.getvalue()
     stream.seek(0)
+
+
+def _parse_part_headers(block: str) -> Headers:
+    """Any part's header block: an optional padding line, then ``Name: value`` lines."""
+    padding, *lines = block.split("\r\n")
+    if padding.strip(" \t"):
+        raise BadRequest(f"The multipart boundary is followed by {padding[:50]!r}; expected a line break.")
+    pairs = []
+    for line in lines:
+        name, colon, value = line.partition(":")
+        if not colon or not _HEADER_NAME_RE.fullmatch(name):
+            raise BadRequest(f"Invalid header line in a multipart part: {line[:100]!r}.")
+        # RFC 9110: a recipient replaces a stray CR, LF or NUL with a space.
+        value = value.replace("\0", " ").replace("\r", " ").replace("\n", " ")
+        pairs.append((name, value.strip(" \t")))
+    # Checked above: token names, and values without CR, LF or NUL.
+    return _headers_from_checked(pairs)
 
 
 def _form_data_names(headers: Headers) -> t.Tuple[str, t.Optional[str]]:
@@ -365,43 +403,41 @@ def _form_data_names(headers: Headers) -> t.Tuple[str, t.Optional[str]]:
     return name, options.get("filename")
 
 
-def _read_field(
-    reader: "_BodyReader", delimiter: bytes, memory_left: t.Optional[int], memory_limit: t.Optional[int]
-) -> bytes:
-    """A text field's bytes, refused once they go past ``memory_left``."""
-    pieces: t.List[bytes] = []
-    size = 0
+def _discard(data: bytes) -> None:
+    """Where the preamble goes."""
 
-    def keep(piece: bytes) -> None:
-        nonlocal size
-        size += len(piece)
-        if memory_left is not None and size > memory_left:
-            raise RequestEntityTooLarge(f"The form's text fields are larger than the limit of {memory_limit} bytes.")
-        pieces.append(piece)
 
-    reader.copy_until(delimiter, keep)
-    return b"".join(pieces)
+class _PastLimit(Exception):
+    """A read went past its limit."""
 
 
 class _BodyReader:
     """The body as the chunk being read and a position in it, read on demand.
 
-    Bytes before a separator are passed on as slices of the chunks read, and
-    a chunk that holds no separator as the chunk itself: a file's bytes are
-    copied only into its stream. Searches use ``bytes.find`` from the current
-    position and look at a byte twice only where a separator could straddle
-    two chunks, so parsing is linear in the body whatever its content.
-    Running out of body before a separator is found means the body was cut
-    short: ``BadRequest``.
+    Bytes before the body's ``delimiter`` are passed on as slices of the
+    chunks read, and a chunk that holds none as the chunk itself: a file's
+    bytes are copied only into its stream. Each chunk is searched for
+    delimiters once, and only the seam between two chunks, where one could
+    straddle them, is looked at again, so parsing is linear in the body
+    whatever its content. Running out of body before a delimiter is found
+    means the body was cut short: ``BadRequest``.
     """
 
-    def __init__(self, stream: t.IO[bytes], chunk_size: int) -> None:
+    def __init__(self, stream: t.IO[bytes], chunk_size: int, delimiter: bytes) -> None:
         self._read = stream.read
         self._chunk_size = chunk_size
+        self._delimiter = delimiter
         # Bytes are immutable, so a chunk handed on whole can never change
         # under its receiver; consumed bytes are skipped by moving _position.
         self._buffer = b""
         self._position = 0
+        # Where the buffer's last delimiters start, last first (None until
+        # listed), and from where on that list holds every one of them.
+        self._delimiters: t.Optional[t.List[int]] = None
+        self._listed_from = 0
+
+    def _set_buffer(self, buffer: bytes, position: int = 0) -> None:
+        self._buffer, self._position, self._delimiters = buffer, position, None
 
     def _next_chunk(self) -> bytes:
         chunk = self._read(self._chunk_size)
@@ -412,62 +448,129 @@ class _BodyReader:
 
     def _fill(self) -> None:
         """Append the next chunk to the unread bytes."""
-        self._buffer = self._buffer[self._position :] + self._next_chunk()
-        self._position = 0
+        self._set_buffer(self._buffer[self._position :] + self._next_chunk())
 
-    def is_empty(self) -> bool:
-        """Whether the body has no bytes at all; reads its first chunk."""
-        self._buffer = bytes(self._read(self._chunk_size))
-        return not self._buffer
+    def _list_delimiters(self) -> t.List[int]:
+        """List the unread buffer's last delimiters, searching from its end.
 
-    def startswith(self, prefix: bytes) -> bool:
-        while len(self._buffer) - self._position < len(prefix):
-            self._fill()
-        return self._buffer.startswith(prefix, self._position)
+        A file's bytes, the bulk of a body, hold no delimiter, and CPython's
+        ``rfind`` goes through them faster than ``find``: 1.1x to 1.8x on
+        binary and text files in 3.11 to 3.13, up to 3.4x in 3.8. It stays
+        linear for this needle, whose CR occurs only at its start (a failed
+        comparison skips almost its whole length); its worst case, long runs
+        of the boundary's own characters, costs about 2 ns a byte. Past
+        ``_MOST_DELIMITERS_LISTED`` the delimiters are close together, and
+        those before are found going forward as needed.
+        """
+        buffer, delimiter, start = self._buffer, self._delimiter, self._position
+        delimiters: t.List[int] = []
+        self._delimiters, self._listed_from = delimiters, start
+        end = len(buffer)
+        while len(delimiters) < _MOST_DELIMITERS_LISTED:
+            found = buffer.rfind(delimiter, start, end)
+            if found == -1:
+                return delimiters
+            delimiters.append(found)
+            end = found + len(delimiter) - 1
+        self._listed_from = delimiters[-1]
+        return delimiters
+
+    def _find_delimiter(self) -> int:
+        """Where the next delimiter in the buffer starts, or -1."""
+        delimiters = self._delimiters
+        if delimiters is None:
+            delimiters = self._list_delimiters()
+        position = self._position
+        if position < self._listed_from:
+            # Only delimiters starting before the listed stretch.
+            found = self._buffer.find(self._delimiter, position, self._listed_from + len(self._delimiter) - 1)
+            if found != -1:
+                return found
+        # Drop those already passed, say inside a part's header block.
+        while delimiters and delimiters[-1] < position:
+            delimiters.pop()
+        return delimiters[-1] if delimiters else -1
+
+    def start(self) -> bool:
+        """Read up to the first delimiter; False for an empty body.
+
+        Only the first delimiter may lack its CRLF, when there is no preamble.
+        """
+        self._set_buffer(bytes(self._read(self._chunk_size)))
+        if not self._buffer:
+            return False
+        if not self.skip(self._delimiter[2:]):
+            self.copy_to_delimiter(_discard)
+        return True
 
     def skip(self, prefix: bytes) -> bool:
         """Consume ``prefix`` if the unread bytes start with it; whether they did."""
-        if not self.startswith(prefix):
+        while len(self._buffer) - self._position < len(prefix):
+            self._fill()
+        if not self._buffer.startswith(prefix, self._position):
             return False
         self._position += len(prefix)
         return True
 
-    def copy_until(self, separator: bytes, write: t.Callable[[bytes], t.Any]) -> None:
-        """Pass the bytes before ``separator`` to ``write`` in pieces; consume both.
+    def copy_to_delimiter(self, write: t.Callable[[bytes], t.Any]) -> None:
+        """Pass the bytes before the next delimiter to ``write`` in pieces; consume both.
 
-        A chunk without the separator is passed on once the next chunk has
-        shown that no separator starts in its last ``len(separator) - 1``
-        bytes: only the seam between the two is searched for that.
+        A chunk without a delimiter is passed on whole, once the next chunk
+        has shown that none starts in its last ``len(delimiter) - 1`` bytes:
+        only the seam between the two is searched for that.
         """
-        buffer, position = self._buffer, self._position
-        overlap = len(separator) - 1
+        delimiter = self._delimiter
+        overlap = len(delimiter) - 1
         while True:
-            found = buffer.find(separator, position)
+            buffer, position = self._buffer, self._position
+            found = self._find_delimiter()
             if found != -1:
                 if found > position:
                     write(buffer[position:found])
-                self._buffer, self._position = buffer, found + len(separator)
+                self._position = found + len(delimiter)
                 return
             seam_start = max(position, len(buffer) - overlap)
             chunk = self._next_chunk()
             if len(chunk) < overlap:
-                # Too short to rule out a separator across the seam: keep
+                # Too short to rule out a delimiter across the seam: keep
                 # the bytes that could start one and search again with it.
                 if seam_start > position:
                     write(buffer[position:seam_start])
-                buffer, position = buffer[seam_start:] + chunk, 0
+                self._set_buffer(buffer[seam_start:] + chunk)
                 continue
-            seam = buffer[seam_start:] + chunk[:overlap]
-            found = seam.find(separator)
+            found = (buffer[seam_start:] + chunk[:overlap]).find(delimiter)
             if found != -1:
                 end = seam_start + found
                 if end > position:
                     write(buffer[position:end])
-                self._buffer, self._position = chunk, end + len(separator) - len(buffer)
+                self._set_buffer(chunk, end + len(delimiter) - len(buffer))
                 return
             if position < len(buffer):
-                write(buffer[position:])
-            buffer, position = chunk, 0
+                write(buffer[position:])  # the chunk itself when position is 0
+            self._set_buffer(chunk)
+
+    def read_to_delimiter(self, limit: t.Optional[int] = None) -> bytes:
+        """The bytes before the next delimiter, consuming both; ``_PastLimit``
+        as soon as more than ``limit`` of them have come (the rest is left unread)."""
+        found = self._find_delimiter()
+        if found != -1:  # the usual case: the delimiter is in the buffer already
+            position = self._position
+            if limit is not None and found - position > limit:
+                raise _PastLimit()
+            self._position = found + len(self._delimiter)
+            return self._buffer[position:found]
+        pieces: t.List[bytes] = []
+        size = 0
+
+        def keep(piece: bytes) -> None:
+            nonlocal size
+            size += len(piece)
+            if limit is not None and size > limit:
+                raise _PastLimit()
+            pieces.append(piece)
+
+        self.copy_to_delimiter(keep)
+        return b"".join(pieces)
 
     def read_until(self, separator: bytes, limit: int) -> bytes:
         """The bytes before ``separator``, at most ``limit`` of them; consumes both."""

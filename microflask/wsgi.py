@@ -34,7 +34,8 @@ _QUERY_SAFE = "/:@!$&'()*+,;=~?%"
 # The most the body guard asks the server's stream for in one call. A client
 # declares any Content-Length it likes; passing that on as one read size would
 # let it make the server allocate that much up front (or overflow an index).
-_MAX_READ_SIZE = 64 * 1024
+# 1 MiB lets the form parser read a small body (up to 500 KiB) in one call.
+_MAX_READ_SIZE = 1024 * 1024
 
 
 def _split_port(host: str) -> t.Tuple[str, str]:
@@ -163,8 +164,10 @@ def get_current_url(
 
 
 def _is_chunked(environ: WSGIEnvironment) -> bool:
-    codings = environ.get("HTTP_TRANSFER_ENCODING", "").lower().split(",")
-    return any(coding.strip() == "chunked" for coding in codings)
+    codings = environ.get("HTTP_TRANSFER_ENCODING")
+    if not codings:  # most requests: no Transfer-Encoding at all
+        return False
+    return any(coding.strip() == "chunked" for coding in codings.lower().split(","))
 
 
 def get_content_length(environ: WSGIEnvironment) -> t.Optional[int]:

@@ -266,16 +266,79 @@ def test_a_boundary_split_across_every_chunk_edge_gives_the_same_result():
         preamble=b"pre\r\n--fro\r\n",
         epilogue=b"post",
     )
+    # A small body of known length is read whole; of unknown length, in chunks.
     expected = summary(*MultiPartParser().parse(io.BytesIO(body), BOUNDARY.encode(), len(body)))
     assert expected[0][0] == ("name", "Ada\r\n--frontie")
     for buffer_size in range(1, 80):
         parser = MultiPartParser(buffer_size=buffer_size)
-        assert summary(*parser.parse(io.BytesIO(body), BOUNDARY.encode(), len(body))) == expected, buffer_size
+        assert summary(*parser.parse(io.BytesIO(body), BOUNDARY.encode(), None)) == expected, buffer_size
     rng = random.Random(2022)
     for _ in range(200):
         sizes = [rng.choice([1, 1, 2, 3, rng.randint(1, 40), rng.randint(1, 600)]) for _ in range(len(body))]
         parser = MultiPartParser(buffer_size=rng.choice([7, 64, 4096]))
-        assert summary(*parser.parse(Trickle(body, sizes), BOUNDARY.encode(), len(body))) == expected
+        content_length = rng.choice([None, len(body)])
+        assert summary(*parser.parse(Trickle(body, sizes), BOUNDARY.encode(), content_length)) == expected
+
+
+def test_many_parts_and_a_large_file_in_one_buffer_or_in_chunks_give_the_same_result():
+    # More parts than the reader lists in one search, around a file that
+    # spans many chunks, with bytes that look like a delimiter almost.
+    fields = [field(b"f%d" % i, b"v%d\r\n--frontie" % i) for i in range(70)]
+    payload = (bytes(range(256)) + b"\r\n--frontie\r\n-") * 1500
+    body = multipart_body(*fields[:35], upload(b"file", b"big.bin", payload), *fields[35:], preamble=b"pre\r\n")
+    whole = summary(*MultiPartParser().parse(io.BytesIO(body), BOUNDARY.encode(), len(body)))
+    assert [value for _, value in whole[0]] == ["v%d\r\n--frontie" % i for i in range(70)]
+    assert whole[1][0][2] == payload
+    for buffer_size in (100, 4096, 65536):
+        parser = MultiPartParser(buffer_size=buffer_size)
+        assert summary(*parser.parse(io.BytesIO(body), BOUNDARY.encode(), None)) == whole, buffer_size
+
+
+class SameChunk(io.RawIOBase):
+    """Gives back one bytes object over and over, as a generator of test
+    data may: the reader must not mistake it for the chunk it already read."""
+
+    def __init__(self, head, chunk, count, tail):
+        self._pieces = [head] + [chunk] * count + [tail]
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        return self._pieces.pop(0) if self._pieces else b""
+
+
+def test_a_stream_that_repeats_one_chunk_object_is_parsed_right():
+    chunk = b"x\r\n--frontier\r\n" + b'Content-Disposition: form-data; name="f"\r\n\r\n' + b"y" * 30
+    stream = SameChunk(b"--frontier\r\n" + b'Content-Disposition: form-data; name="f"\r\n\r\n', chunk, 4, b"\r\n--frontier--")
+    form, _ = MultiPartParser(buffer_size=len(chunk)).parse(stream, b"frontier", None)
+    assert form.getlist("f") == ["x"] + ["y" * 30 + "x"] * 3 + ["y" * 30]
+
+
+class ReadRecorder(io.BytesIO):
+    """A body that records the size of every read asked of it."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.sizes = []
+
+    def read(self, size=-1):
+        self.sizes.append(size)
+        return super().read(size)
+
+
+def test_a_small_body_of_known_length_is_read_at_once_and_a_large_one_in_chunks():
+    small = multipart_body(field(b"a", b"1"), upload(b"f", b"f.bin", b"z" * 400_000))
+    stream = ReadRecorder(small)
+    _, files = MultiPartParser(buffer_size=1000).parse(stream, BOUNDARY.encode(), len(small))
+    assert stream.sizes == [len(small)]
+    assert type(files["f"].stream) is io.BytesIO and files["f"].read() == b"z" * 400_000
+    large = multipart_body(upload(b"f", b"f.bin", b"z" * 600_000))
+    stream = ReadRecorder(large)
+    _, files = MultiPartParser(buffer_size=64 * 1024).parse(stream, BOUNDARY.encode(), len(large))
+    assert max(stream.sizes) == 64 * 1024
+    assert files["f"].read() == b"z" * 600_000
+    files["f"].close()
 
 
 # -- names and charsets -----------------------------------------------------------
@@ -406,6 +469,13 @@ def test_text_fields_over_max_form_memory_size_are_refused_but_files_are_not():
         with pytest.raises(RequestEntityTooLarge) as info:
             request.form
         assert info.value.code == 413
+    # Streamed in small chunks, the field is refused before it is all read.
+    streamed = MultiPartParser(max_form_memory_size=100, buffer_size=16)
+    body = multipart_body(field(b"a", b"x" * 60), field(b"b", b"x" * 60 + b"\r\n" * 10_000))
+    stream = io.BytesIO(body)
+    with pytest.raises(RequestEntityTooLarge, match="limit of 100 bytes"):
+        streamed.parse(stream, BOUNDARY.encode(), None)
+    assert stream.tell() < 300
 
 
 def test_parts_past_max_form_parts_are_refused():
@@ -477,13 +547,27 @@ def test_a_body_over_max_content_length_is_refused_without_a_content_length():
     [b"\r\n", b"-", b"\r", b"\r\n--frontie", b"\r\n\r\n--frontie"],
     ids=["crlf", "dash", "cr", "near-delimiter", "crlf-crlf-near"],
 )
-def test_parsing_is_linear_on_adversarial_bytes(filler):
-    size = 4 * 1024 * 1024
+@pytest.mark.parametrize("size", [4 * 1024 * 1024, 380 * 1024], ids=["streamed", "read-whole"])
+def test_parsing_is_linear_on_adversarial_bytes(filler, size):
     payload = filler * (size // len(filler))
     body = multipart_body(upload(b"f", b"f.bin", payload), preamble=payload[: size // 4] + b"\r\n")
     started = time.perf_counter()
     with raw_request(body) as request:
         assert request.files["f"].read() == payload
+    assert time.perf_counter() - started < 3.0
+
+
+@pytest.mark.parametrize("content_length", ["known", "unknown"])
+def test_a_body_of_nothing_but_delimiters_parses_in_linear_time(content_length):
+    # 8,000 empty parts in under 500 KiB: the body is read whole when its
+    # length is known, and in chunks when not.
+    body = b"--frontier" + b'\r\nContent-Disposition: form-data; name="e"\r\n\r\n\r\n--frontier' * 8000 + b"--"
+    length = len(body) if content_length == "known" else None
+    started = time.perf_counter()
+    with pytest.raises(RequestEntityTooLarge):
+        MultiPartParser(max_form_parts=1000).parse(io.BytesIO(body), b"frontier", length)
+    form, _ = MultiPartParser().parse(io.BytesIO(body), b"frontier", length)
+    assert form.getlist("e") == [""] * 8000
     assert time.perf_counter() - started < 3.0
 
 
