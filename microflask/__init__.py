@@ -45,6 +45,17 @@ _EXPORTS = {
     "url_for": "helpers",
     "jsonify": "json",
     "Markup": "markup",
+    "appcontext_popped": "signals",
+    "appcontext_pushed": "signals",
+    "appcontext_tearing_down": "signals",
+    "before_render_template": "signals",
+    "got_request_exception": "signals",
+    "message_flashed": "signals",
+    "request_finished": "signals",
+    "request_started": "signals",
+    "request_tearing_down": "signals",
+    "signals_available": "signals",
+    "template_rendered": "signals",
     "escape": "markup",
     "Request": "wrappers",
     "render_template": "templating",
@@ -81,6 +92,19 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .json import jsonify
     from .markup import Markup, escape
+    from .signals import (
+        appcontext_popped,
+        appcontext_pushed,
+        appcontext_tearing_down,
+        before_render_template,
+        got_request_exception,
+        message_flashed,
+        request_finished,
+        request_started,
+        request_tearing_down,
+        signals_available,
+        template_rendered,
+    )
     from .templating import render_template, render_template_string, stream_template, stream_template_string
     from .wrappers import Request, Response
 

@@ -27,6 +27,15 @@ from .json.provider import DefaultJSONProvider, JSONProvider
 from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
+from .signals import (
+    appcontext_popped,
+    appcontext_pushed,
+    appcontext_tearing_down,
+    got_request_exception,
+    request_finished,
+    request_started,
+    request_tearing_down,
+)
 from .urls import url_quote
 from .utils import cached_property
 from .utils import redirect as _toolkit_redirect
@@ -445,6 +454,15 @@ class Flask(Scaffold):
                 or self.teardown_appcontext_funcs
                 or self.url_value_preprocessors
             )
+            and not (
+                request_started.receivers
+                or request_finished.receivers
+                or request_tearing_down.receivers
+                or got_request_exception.receivers
+                or appcontext_pushed.receivers
+                or appcontext_tearing_down.receivers
+                or appcontext_popped.receivers
+            )
             and "werkzeug.debug.preserve_context" not in environ
         ):
             return self._serve_plainly(environ, start_response)
@@ -538,6 +556,8 @@ class Flask(Scaffold):
         if not self._got_first_request:
             self._run_before_first_request()
         try:
+            if request_started.receivers:
+                request_started.send(self)
             rv = self.preprocess_request()
             if rv is None:
                 rv = self.dispatch_request()
@@ -597,6 +617,8 @@ class Flask(Scaffold):
         response = self.make_response(rv)
         try:
             response = self.process_response(response)
+            if request_finished.receivers:
+                request_finished.send(self, response=response)
         except Exception:
             if not from_error_handler:
                 raise
@@ -643,25 +665,28 @@ class Flask(Scaffold):
         Every function runs even if one fails; the first failure is raised
         once all have run.
         """
-        if not self.teardown_request_funcs:  # the common case: nothing to run
-            return
+        if not (self.teardown_request_funcs or request_tearing_down.receivers):
+            return  # the common case: nothing to run
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        blueprints = _cv_request.get().request.blueprints
-        funcs = [
-            func
-            for name in _blueprint_scopes(blueprints)
-            for func in reversed(self.teardown_request_funcs.get(name, ()))
-        ]
-        self._run_teardowns(funcs, exc)
+        if self.teardown_request_funcs:
+            blueprints = _cv_request.get().request.blueprints
+            funcs = [
+                func
+                for name in _blueprint_scopes(blueprints)
+                for func in reversed(self.teardown_request_funcs.get(name, ()))
+            ]
+            self._run_teardowns(funcs, exc)
+        request_tearing_down.send(self, exc=exc)
 
     def do_teardown_appcontext(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]
         """Run the ``teardown_appcontext`` functions, last registered first."""
-        if not self.teardown_appcontext_funcs:  # the common case: nothing to run
-            return
+        if not (self.teardown_appcontext_funcs or appcontext_tearing_down.receivers):
+            return  # the common case: nothing to run
         if exc is _sentinel:
             exc = sys.exc_info()[1]
         self._run_teardowns(list(reversed(self.teardown_appcontext_funcs)), exc)
+        appcontext_tearing_down.send(self, exc=exc)
 
     def _run_teardowns(self, funcs: t.List[t.Callable[..., t.Any]], exc: t.Optional[BaseException]) -> None:
         first_failure: t.Optional[BaseException] = None
@@ -806,6 +831,8 @@ class Flask(Scaffold):
         """An exception nothing handled: re-raise it when propagating (testing,
         debug), else log it and answer 500, through a 500 handler if any."""
         exc_info = sys.exc_info()
+        if got_request_exception.receivers:
+            got_request_exception.send(self, exception=e)
         if self.propagate_exceptions:
             if exc_info[1] is e:
                 raise

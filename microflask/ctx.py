@@ -15,6 +15,7 @@ from functools import update_wrapper
 
 from .exceptions import HTTPException
 from .globals import _cv_app, _cv_request
+from .signals import appcontext_popped, appcontext_pushed
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
@@ -104,6 +105,8 @@ class AppContext:
 
     def push(self) -> None:
         self._cv_tokens += (_cv_app.set(self),)
+        if appcontext_pushed.receivers:
+            appcontext_pushed.send(self.app)
 
     def pop(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]
         """Pop the context; the last pop runs the ``teardown_appcontext`` functions."""
@@ -118,6 +121,8 @@ class AppContext:
             self._cv_tokens = self._cv_tokens[:-1]
         if current is not self:
             raise AssertionError(f"Popped wrong app context. ({current!r} instead of {self!r})")
+        if appcontext_popped.receivers:
+            appcontext_popped.send(self.app)
 
     def __enter__(self) -> "AppContext":
         self.push()

@@ -17,6 +17,7 @@ from .datastructures import Headers
 from .exceptions import NotFound
 from .globals import _cv_app, _cv_request, current_app, request, request_ctx, session
 from .security import safe_join
+from .signals import message_flashed
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
@@ -95,7 +96,8 @@ def flash(message: str, category: str = "message") -> None:
     flashes = session.get("_flashes", [])
     flashes.append((category, message))
     session["_flashes"] = flashes
-    # The message_flashed signal will be sent here once signals exist.
+    if message_flashed.receivers:
+        message_flashed.send(_cv_app.get().app, message=message, category=category)
 
 
 def get_flashed_messages(

@@ -15,6 +15,7 @@ import typing as t
 from .app import _default_template_ctx_processor  # noqa: F401
 from .globals import _cv_app, _cv_request, _no_app_msg
 from .helpers import stream_with_context
+from .signals import before_render_template, template_rendered
 from .jinja import BaseLoader, TemplateNotFound
 from .jinja import Environment as BaseEnvironment
 
@@ -140,16 +141,11 @@ def _current_app() -> "Flask":
     return app_ctx.app
 
 
-def _send_template_signal(signal_name: str, app: "Flask", template: "Template", context: t.Dict[str, t.Any]) -> None:
-    """Where ``before_render_template`` and ``template_rendered`` will be sent once
-    signals exist (a later issue). Nothing listens yet, so nothing happens."""
-
-
 def _render(app: "Flask", template: "Template", context: t.Dict[str, t.Any]) -> str:
     app.update_template_context(context)
-    _send_template_signal("before_render_template", app, template, context)
+    before_render_template.send(app, template=template, context=context)
     rendered = template.render(context)
-    _send_template_signal("template_rendered", app, template, context)
+    template_rendered.send(app, template=template, context=context)
     return rendered
 
 
@@ -171,11 +167,11 @@ def render_template_string(source: str, **context: t.Any) -> str:
 def _stream(app: "Flask", template: "Template", context: t.Dict[str, t.Any]) -> t.Iterator[str]:
     # The context is completed now, while the view's request is active.
     app.update_template_context(context)
-    _send_template_signal("before_render_template", app, template, context)
+    before_render_template.send(app, template=template, context=context)
 
     def generate() -> t.Iterator[str]:
         yield from template.generate(context)
-        _send_template_signal("template_rendered", app, template, context)
+        template_rendered.send(app, template=template, context=context)
 
     stream = generate()
     if _cv_request.get(None) is not None:
