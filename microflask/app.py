@@ -45,7 +45,8 @@ if t.TYPE_CHECKING:  # pragma: no cover
     import logging
 
     from .templating import DispatchingJinjaLoader, Environment
-    from .testing import FlaskClient
+    from .cli import AppGroup
+    from .testing import FlaskCliRunner, FlaskClient
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 
@@ -1130,8 +1131,24 @@ class Flask(Scaffold):
         ``debug`` turns on the reloader and the traceback page; options go to
         ``microflask.serving.run_simple``. Not for production.
         """
+        from .helpers import get_debug_flag, get_load_dotenv
         from .serving import is_running_from_reloader, run_simple
 
+        if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            # "microflask run" imported the module that calls app.run(): its
+            # server is already starting, a second one would block it.
+            if not is_running_from_reloader():
+                sys.stderr.write(
+                    " * Ignoring a call to 'app.run()' that would block the current 'microflask' command.\n"
+                    "   Only call 'app.run()' in an 'if __name__ == \"__main__\"' guard.\n"
+                )
+            return
+        if get_load_dotenv(load_dotenv):
+            from .cli import load_dotenv as load_dotenv_files
+
+            load_dotenv_files()
+            if "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
         if debug is not None:
             self.debug = bool(debug)
         server_name = self.config.get("SERVER_NAME")
@@ -1147,6 +1164,20 @@ class Flask(Scaffold):
             run_simple(host, port, self, **options)
         finally:
             self._got_first_request = False
+
+    @cached_property
+    def cli(self) -> "AppGroup":  # type: ignore[override]
+        """The app's commands: ``@app.cli.command()``; ``microflask`` lists them."""
+        from .cli import AppGroup
+
+        return AppGroup(self.name)
+
+    def test_cli_runner(self, **kwargs: t.Any) -> "FlaskCliRunner":
+        """A runner for the app's commands: ``app.test_cli_runner().invoke(args=["cmd"])``."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .testing import FlaskCliRunner as cls  # type: ignore[no-redef]
+        return cls(self, **kwargs)  # type: ignore[no-any-return]
 
     def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> "FlaskClient":
         """A test client: ``app.test_client().get('/')`` runs a request in-process."""

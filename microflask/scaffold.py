@@ -19,6 +19,7 @@ from .exceptions import HTTPException, default_exceptions
 from .utils import cached_property
 
 if t.TYPE_CHECKING:  # pragma: no cover
+    from .cli import AppGroup
     from .jinja import FileSystemLoader
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
@@ -140,6 +141,13 @@ class Scaffold:
         if value is not None:
             value = value.rstrip("/")
         self._static_url_path = value
+
+    @cached_property
+    def cli(self) -> "AppGroup":
+        """The commands of this app or blueprint for the ``microflask`` command line."""
+        from .cli import AppGroup
+
+        return AppGroup()
 
     @cached_property
     def jinja_loader(self) -> t.Optional["FileSystemLoader"]:

@@ -171,3 +171,28 @@ class FlaskClient(_toolkit.Client):
     def __exit__(self, exc_type: t.Any, exc_value: t.Any, tb: t.Any) -> None:
         self.preserve_context = False
         self._context_stack.close()
+
+
+def __getattr__(name: str) -> t.Any:
+    # FlaskCliRunner is built on the command line module, which imports
+    # argparse: defined on first use, so test clients do not pay for it.
+    if name == "FlaskCliRunner":
+        from .cli import ScriptInfo, _CliRunner
+
+        class FlaskCliRunner(_CliRunner):
+            """Runs the app's CLI commands in tests; ``invoke()`` defaults to ``app.cli``."""
+
+            def __init__(self, app: "Flask", **kwargs: t.Any) -> None:
+                self.app = app
+                super().__init__(**kwargs)
+
+            def invoke(self, cli: t.Any = None, args: t.Any = None, **kwargs: t.Any) -> t.Any:
+                if cli is None:
+                    cli = self.app.cli
+                kwargs.setdefault("obj", ScriptInfo(create_app=lambda: self.app))
+                return super().invoke(cli, args, **kwargs)
+
+        FlaskCliRunner.__qualname__ = "FlaskCliRunner"
+        globals()["FlaskCliRunner"] = FlaskCliRunner
+        return FlaskCliRunner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

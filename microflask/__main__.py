@@ -1,0 +1,7 @@
+"""``python -m microflask``: the ``microflask`` command line (see ``microflask.cli``)."""
+from __future__ import annotations
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()
