@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 # Public name -> the module that defines it.
 _EXPORTS = {
     "Flask": "app",
+    "Blueprint": "blueprints",
     "Config": "config",
     "after_this_request": "ctx",
     "copy_current_request_context": "ctx",
@@ -73,6 +74,7 @@ _namespace = globals()
 
 if TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
+    from .blueprints import Blueprint
     from .config import Config
     from .ctx import after_this_request, copy_current_request_context, has_app_context, has_request_context
     from .globals import current_app, g, request, session
