@@ -28,8 +28,7 @@ from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .signals import (
-    appcontext_popped,
-    appcontext_pushed,
+    _request_signals,
     appcontext_tearing_down,
     got_request_exception,
     request_finished,
@@ -44,6 +43,7 @@ from .wrappers import Request, Response
 if t.TYPE_CHECKING:  # pragma: no cover
     import logging
 
+    from .blueprints import Blueprint
     from .templating import DispatchingJinjaLoader, Environment
     from .cli import AppGroup
     from .testing import FlaskCliRunner, FlaskClient
@@ -213,7 +213,8 @@ class Flask(Scaffold):
         self.teardown_appcontext_funcs: t.List[t.Callable[[t.Optional[BaseException]], None]] = []
         self.shell_context_processors: t.List[t.Callable[[], t.Dict[str, t.Any]]] = []
         self.template_context_processors[None].append(_default_template_ctx_processor)
-        self.blueprints: t.Dict[str, t.Any] = {}
+        #: The registered blueprints by dotted name (``"parent.child"`` when nested).
+        self.blueprints: t.Dict[str, "Blueprint"] = {}
         self.extensions: t.Dict[str, t.Any] = {}
         self.url_map = self.url_map_class()
         self.url_map.host_matching = host_matching
@@ -361,6 +362,21 @@ class Flask(Scaffold):
             self.view_functions[endpoint] = view_func
 
     @setupmethod
+    def register_blueprint(self, blueprint: "Blueprint", **options: t.Any) -> None:
+        """Add a blueprint's routes, hooks, templates and static files to the app.
+
+        ``options`` override the blueprint's own: ``url_prefix``,
+        ``subdomain``, ``url_defaults``, ``name`` (to register the same
+        blueprint twice under two names) and ``cli_group``; the recorded
+        functions see them all in ``BlueprintSetupState.options``.
+        """
+        blueprint.register(self, options)
+
+    def iter_blueprints(self) -> t.ValuesView["Blueprint"]:
+        """The registered blueprints, nested ones included, in registration order."""
+        return self.blueprints.values()
+
+    @setupmethod
     def teardown_appcontext(self, f: _F) -> _F:
         """Run ``f(exc)`` when the application context pops, even after an error."""
         self.teardown_appcontext_funcs.append(f)
@@ -455,15 +471,7 @@ class Flask(Scaffold):
                 or self.teardown_appcontext_funcs
                 or self.url_value_preprocessors
             )
-            and not (
-                request_started.receivers
-                or request_finished.receivers
-                or request_tearing_down.receivers
-                or got_request_exception.receivers
-                or appcontext_pushed.receivers
-                or appcontext_tearing_down.receivers
-                or appcontext_popped.receivers
-            )
+            and not _request_signals.any_receivers
             and "werkzeug.debug.preserve_context" not in environ
         ):
             return self._serve_plainly(environ, start_response)
@@ -1197,15 +1205,6 @@ class Flask(Scaffold):
             return int(value.total_seconds())
         return int(value)
 
-    def send_static_file(self, filename: str) -> Response:
-        """The view of the ``static`` route: a file from ``static_folder``."""
-        if not self.has_static_folder:
-            raise RuntimeError("'static_folder' must be set to serve static_files.")
-        from .helpers import send_from_directory
-
-        max_age = self.get_send_file_max_age(filename)
-        return send_from_directory(self.static_folder, filename, max_age=max_age)  # type: ignore[arg-type]
-
 
 def _warn_templates_auto_reload() -> None:
     import warnings
@@ -1218,13 +1217,13 @@ def _warn_templates_auto_reload() -> None:
     )
 
 
-def _refuse_bare_decorator(decorator: str, name: t.Any) -> None:
+def _refuse_bare_decorator(decorator: str, name: t.Any, owner: str = "app") -> None:
     """``@app.template_filter`` without parentheses would register nothing and
     replace the function with the decorator: say so instead."""
     if callable(name):
         raise TypeError(
             f"'{decorator}' was given the function {getattr(name, '__name__', name)!r} as the name."
-            f" Call it with parentheses: @app.{decorator}() or @app.{decorator}('name')."
+            f" Call it with parentheses: @{owner}.{decorator}() or @{owner}.{decorator}('name')."
         )
 
 

@@ -191,3 +191,22 @@ def test_a_view_returning_none_is_a_clear_error_on_the_shortcut_too():
     client.get("/")
     with pytest.raises(TypeError, match="did not return a valid response"):
         client.get("/none")
+
+
+def test_connecting_a_request_signal_turns_the_shortcut_off_until_disconnected(monkeypatch):
+    from microflask.signals import request_started
+
+    calls = []
+    original = Flask._serve_plainly
+    monkeypatch.setattr(Flask, "_serve_plainly", lambda self, *args: calls.append(1) or original(self, *args))
+    client = validated(build(Flask)).test_client()
+    client.get("/")
+    started = []
+
+    def on_start(sender, **extra):
+        started.append(sender)
+
+    with request_started.connected_to(on_start):
+        assert client.get("/").data == b"Hello World!"
+    assert client.get("/").data == b"Hello World!"
+    assert len(started) == 1 and calls == [1]
