@@ -21,6 +21,7 @@ from .utils import cached_property
 if t.TYPE_CHECKING:  # pragma: no cover
     from .cli import AppGroup
     from .jinja import FileSystemLoader
+    from .wrappers import Response
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 ErrorHandlerSpec = t.Dict[
@@ -158,6 +159,22 @@ class Scaffold:
         from .jinja import FileSystemLoader
 
         return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
+
+    def get_send_file_max_age(self, filename: t.Optional[str]) -> t.Optional[int]:
+        """Cache seconds for a static file: the current app's answer (the app
+        itself reads ``SEND_FILE_MAX_AGE_DEFAULT``)."""
+        from .globals import current_app
+
+        return current_app.get_send_file_max_age(filename)
+
+    def send_static_file(self, filename: str) -> "Response":
+        """The view of the ``static`` route: a file from ``static_folder``."""
+        if not self.has_static_folder:
+            raise RuntimeError("'static_folder' must be set to serve static_files.")
+        from .helpers import send_from_directory
+
+        max_age = self.get_send_file_max_age(filename)
+        return send_from_directory(self.static_folder, filename, max_age=max_age)  # type: ignore[arg-type]
 
     def open_resource(self, resource: str, mode: str = "rb") -> t.IO[t.Any]:
         """Open a file relative to ``root_path`` for reading."""

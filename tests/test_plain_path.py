@@ -10,6 +10,7 @@ import asyncio
 import pytest
 
 from microflask import (
+    Blueprint,
     Flask,
     abort,
     after_this_request,
@@ -30,6 +31,41 @@ class GeneralPathFlask(Flask):
 
     def dispatch_request(self):
         return super().dispatch_request()
+
+
+# One blueprint, registered on both copies: no request hooks, so its routes
+# take the shortcut too, with its URL defaults and error handlers.
+shop = Blueprint("shop", __name__, url_prefix="/shop", url_defaults={"currency": "eur"})
+
+
+@shop.route("/items/<int:item_id>")
+def shop_item(item_id, currency):
+    return f"{request.blueprint} item {item_id} in {currency} at {url_for('.shop_item', item_id=item_id)}"
+
+
+@shop.route("/gone")
+def shop_gone(currency):
+    abort(404)
+
+
+@shop.route("/broken")
+def shop_broken(currency):
+    raise LookupError("no such shelf")
+
+
+@shop.url_defaults
+def add_page(endpoint, values):
+    values.setdefault("ref", "shop")
+
+
+@shop.errorhandler(404)
+def shop_not_found(error):
+    return "not in the shop", 404
+
+
+@shop.errorhandler(LookupError)
+def shop_lookup_error(error):
+    return f"shop lookup: {error}", 409
 
 
 def build(app_class):
@@ -120,6 +156,7 @@ def build(app_class):
     def returns_none():
         return None
 
+    app.register_blueprint(shop)
     return app
 
 
@@ -145,6 +182,11 @@ SCENARIOS = [
     ("GET", "/g"),
     ("GET", "/async"),
     ("GET", "/none"),
+    ("GET", "/shop/items/3"),
+    ("GET", "/shop/gone"),
+    ("GET", "/shop/nothing-here"),
+    ("GET", "/shop/broken"),
+    ("POST", "/shop/items/3"),
 ]
 
 
@@ -173,7 +215,9 @@ def test_plain_apps_take_the_shortcut_and_others_do_not(monkeypatch):
     monkeypatch.setattr(Flask, "_serve_plainly", spy)
     plain = validated(build(Flask)).test_client()
     assert [plain.get("/").status_code, plain.get("/json").status_code] == [200, 200]
-    assert calls == ["/json"]
+    assert plain.get("/shop/items/1").status_code == 200  # a blueprint without hooks
+    assert calls == ["/json", "/shop/items/1"]
+    calls.clear()
 
     hooked_app = build(Flask)
     hooked_app.before_request(lambda: None)
@@ -181,7 +225,7 @@ def test_plain_apps_take_the_shortcut_and_others_do_not(monkeypatch):
     assert [hooked.get("/").status_code, hooked.get("/").status_code] == [200, 200]
     general = validated(build(GeneralPathFlask)).test_client()
     assert [general.get("/").status_code, general.get("/").status_code] == [200, 200]
-    assert calls == ["/json"]
+    assert calls == []
 
 
 def test_a_view_returning_none_is_a_clear_error_on_the_shortcut_too():
