@@ -62,6 +62,29 @@ _PLAIN_LIFECYCLE = (
 )
 
 
+def _find_package(import_name: str) -> t.Tuple[t.Optional[str], str]:
+    """``(install prefix or None, folder holding the top-level package or
+    module)`` for ``import_name``; the cwd when it cannot be found (``__main__``,
+    an interactive session, a name that is not importable)."""
+    import importlib.util
+
+    root_name = import_name.partition(".")[0]
+    try:
+        spec = importlib.util.find_spec(root_name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.has_location or spec.origin is None:
+        return None, os.getcwd()
+    if spec.submodule_search_locations:  # a package: the folder around it
+        package_path = os.path.dirname(os.path.dirname(os.path.abspath(spec.origin)))
+    else:
+        package_path = os.path.dirname(os.path.abspath(spec.origin))
+    prefix = os.path.abspath(sys.prefix)
+    if os.path.commonpath([prefix, package_path]) == prefix:
+        return prefix, package_path
+    return None, package_path
+
+
 def _make_timedelta(value: t.Union[timedelta, int, None]) -> t.Optional[timedelta]:
     """Durations in config may be given in seconds, as in Flask."""
     if value is None or isinstance(value, timedelta):
@@ -291,8 +314,12 @@ class Flask(Scaffold):
         return self.aborter_class()
 
     def auto_find_instance_path(self) -> str:
-        """The ``instance`` folder next to the app's package or module."""
-        return os.path.join(self.root_path, "instance")
+        """The ``instance`` folder beside the app's top-level package or
+        module, or ``<prefix>/var/<name>-instance`` when it is installed."""
+        prefix, package_path = _find_package(self.import_name)
+        if prefix is None:
+            return os.path.join(package_path, "instance")
+        return os.path.join(prefix, "var", f"{self.name}-instance")
 
     def open_instance_resource(self, resource: str, mode: str = "rb") -> t.IO[t.Any]:
         """Open a file in the instance folder (which may be written to)."""

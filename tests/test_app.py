@@ -765,9 +765,21 @@ def test_no_static_folder(tmp_path):
 # -- instance folder and resources ----------------------------------------------------
 
 
-def test_instance_path_defaults_next_to_the_app(tmp_path):
-    app = Flask("x", root_path=str(tmp_path))
-    assert app.instance_path == os.path.join(str(tmp_path), "instance")
+def test_instance_path_is_beside_the_top_level_package(tmp_path, monkeypatch):
+    package = tmp_path / "site" / "instance_probe_shop"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (tmp_path / "site" / "instance_probe_single.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    # A package's instance folder sits next to the package, not inside it.
+    assert Flask("instance_probe_shop").instance_path == str(tmp_path / "site" / "instance")
+    assert Flask("instance_probe_shop.views").instance_path == str(tmp_path / "site" / "instance")
+    assert Flask("instance_probe_single").instance_path == str(tmp_path / "site" / "instance")
+
+
+def test_instance_path_of_an_unimportable_name_is_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert Flask("no_such_module_here", root_path=str(tmp_path)).instance_path == str(tmp_path / "instance")
 
 
 def test_instance_path_must_be_absolute(tmp_path):
@@ -789,7 +801,7 @@ def test_open_resource_and_open_instance_resource(tmp_path):
     (tmp_path / "schema.sql").write_text("CREATE TABLE t;")
     instance = tmp_path / "instance"
     instance.mkdir()
-    app = Flask("x", root_path=str(tmp_path))
+    app = Flask("x", root_path=str(tmp_path), instance_path=str(instance))
     with app.open_resource("schema.sql") as f:
         assert f.read() == b"CREATE TABLE t;"
     with app.open_resource("schema.sql", "r") as f:
