@@ -137,9 +137,9 @@ def test_module_exports_macros_and_public_variables(env: Environment) -> None:
 
 
 def test_compile_raw_returns_readable_python() -> None:
-    source = Environment().compile("{% for u in users %}{{ u.name }}{% endfor %}", raw=True)
+    source = Environment().compile("{% for u in users %}{{ u.name }}{% endfor %}{{ users|length }}", raw=True)
     assert "def root(context):" in source
-    assert "l_users = resolve('users')" in source
+    assert "l_users = context.resolve('users')" in source
     assert "for l_1_u in l_users:" in source
 
 
@@ -219,6 +219,21 @@ def test_render_error_traceback_points_at_the_template_line() -> None:
     frames = [(frame.filename, frame.lineno, frame.name) for frame in traceback.extract_tb(caught.value.__traceback__)]
     assert ("page.html", 6, "template") in frames
     assert ("page.html", 3, "macro 'm'") in frames
+
+
+def test_missing_parent_traceback_points_at_the_extends_line() -> None:
+    env = Environment(loader=DictLoader({"child.html": "\n{% extends 'gone.html' %}{% block a %}x{% endblock %}"}))
+    with pytest.raises(TemplateNotFound) as caught:
+        env.get_template("child.html").render()
+    frames = [(frame.filename, frame.lineno, frame.name) for frame in traceback.extract_tb(caught.value.__traceback__)]
+    assert ("child.html", 2, "template") in frames
+
+
+def test_blocks_are_the_templates_block_functions() -> None:
+    template = Environment().from_string("{% block a %}text only{% endblock %}{% block b %}{{ n }}{% endblock %}")
+    assert list(template.blocks) == ["a", "b"]
+    assert "".join(template.blocks["a"](template.new_context())) == "text only"
+    assert "".join(template.blocks["b"](template.new_context({"n": 1}))) == "1"
 
 
 def test_undefined_error_traceback_names_the_file_and_line(tmp_path: t.Any) -> None:

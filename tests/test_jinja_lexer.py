@@ -45,6 +45,16 @@ def test_line_numbers_follow_newlines_in_data_and_tags() -> None:
     ]
 
 
+def test_tags_of_plain_names_and_other_tags_give_the_same_kind_of_tokens() -> None:
+    # Tags of plain names are split, the others matched token by token.
+    assert types_and_values("{% for user in users %}")[1:-1] == [("name", "for"), ("name", "user"), ("name", "in"), ("name", "users")]
+    assert types_and_values("{{ user.name }}")[1:-1] == [("name", "user"), (".", "."), ("name", "name")]
+    assert types_and_values("{{ user.name|e }}")[1:-1] == [("name", "user"), (".", "."), ("name", "name"), ("|", "|"), ("name", "e")]
+    assert types_and_values("{{ items.0 }}")[1:-1] == [("name", "items"), (".", "."), ("integer", 0)]
+    assert types_and_values("{{ café }}")[1:-1] == [("name", "café")]
+    assert types_and_values("a {% endif -%} b") == [("data", "a "), ("block_begin", ""), ("name", "endif"), ("block_end", ""), ("data", "b")]
+
+
 def test_comments_are_dropped() -> None:
     assert types_and_values("a{# note {{ x }} #}b") == [("data", "a"), ("data", "b")]
 

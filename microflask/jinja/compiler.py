@@ -15,6 +15,9 @@ from . import nodes
 from .compiler_expressions import COUNTING_LOOP_ATTRIBUTES, ExpressionCompiler
 from .exceptions import TemplateAssertionError
 
+# How a loop body reads ``loop`` (see loop_usage): not at all, only what a
+# counter can answer, or as a whole LoopContext.
+NO_LOOP, COUNTING_LOOP, FULL_LOOP = range(3)
 # Names a macro receives as extra arguments when its body uses them.
 MACRO_SPECIAL_NAMES = ("caller", "kwargs", "varargs")
 
@@ -45,6 +48,9 @@ class Scope:
         self.assigned = set(assigned)
         # Names to bind at the start of the scope, in the order first needed.
         self.inits: t.List[str] = []
+        # Context scopes: whether each name its own code read first (not a
+        # loop body's or a macro's) has been read only that once so far.
+        self.single_reads: t.Dict[str, bool] = {}
         self.exports = exports
         self.block_name = block_name
         self.init_at = 0
@@ -56,14 +62,27 @@ class Scope:
             return f"l_{name}"
         return f"l_{self.depth}_{name}"
 
-    def load(self, name: str) -> str:
-        """The Python name to read ``name`` from, noting any init it needs."""
+    def load(self, name: str, for_child: bool = False) -> str:
+        """The Python name to read ``name`` from, noting any init it needs.
+
+        The first read of a render variable by the context scope's own code
+        gets a placeholder: if it stays the only read, ``close_scope`` puts
+        ``context.resolve(name)`` there instead of a line at the top.
+        ``for_child``: the read is a nested scope's init, run each time it starts.
+        """
         scope = self
         while scope.kind != "context" and name not in scope.stores:
             assert scope.parent is not None
             scope = scope.parent
-        if name not in scope.assigned and name not in scope.inits:
+        if name in scope.assigned:
+            return scope.identifier(name)
+        if name not in scope.inits:
             scope.inits.append(name)
+            if scope.kind == "context" and scope is self and not for_child:
+                scope.single_reads[name] = True
+                return _placeholder(name)
+        elif name in scope.single_reads:
+            scope.single_reads[name] = False
         return scope.identifier(name)
 
     def visible_locals(self) -> t.Dict[str, str]:
@@ -92,8 +111,10 @@ class CodeGenerator(ExpressionCompiler):
 
     def __init__(self, environment: t.Any, name: t.Optional[str], filename: t.Optional[str]) -> None:
         super().__init__(environment, name, filename)
-        self.lines: t.List[t.Tuple[int, str, int]] = []
+        # (indented code, template line) per line of the module being written.
+        self.lines: t.List[t.Tuple[str, int]] = []
         self.indentation = 0
+        self.margin = ""  # the indentation as text
         self.lineno = 1
         self.blocks: t.Dict[str, nodes.Node] = {}
         self.pending_blocks: t.List[nodes.Node] = []
@@ -102,18 +123,21 @@ class CodeGenerator(ExpressionCompiler):
         # after a conditional one, each write checks ``parent_template``.
         self.extends_mode: t.Optional[str] = None
         self.extends_seen = 0
+        self.extends_conditional = False
         self.unique = 0
 
     # -- writing lines --------------------------------------------------------
 
     def line(self, text: str) -> None:
-        self.lines.append((self.indentation, text, self.lineno))
+        self.lines.append((self.margin + text, self.lineno))
 
     def indent(self) -> None:
         self.indentation += 1
+        self.margin = "    " * self.indentation
 
     def dedent(self) -> None:
         self.indentation -= 1
+        self.margin = "    " * self.indentation
 
     def new_name(self, prefix: str) -> str:
         self.unique += 1
@@ -130,34 +154,86 @@ class CodeGenerator(ExpressionCompiler):
         return scope
 
     def close_scope(self, scope: Scope) -> None:
-        """Insert the lines binding the names the scope read before assigning."""
-        at = (scope.init_indent, scope.init_lineno)
-        init_lines = [(at[0], f"{scope.identifier(name)} = {self.init_value(scope, name)}", at[1]) for name in scope.inits]
-        if scope.kind == "context" and any("resolve(" in text for _, text, _ in init_lines):
-            init_lines.insert(0, (at[0], "resolve = context.resolve", at[1]))
-        self.lines[scope.init_at : scope.init_at] = init_lines
+        """Insert the lines binding the names the scope read before assigning.
 
-    def init_value(self, scope: Scope, name: str) -> str:
+        A render variable read once by the scope's own code (not in a loop
+        body) and never assigned is resolved where it is read; the others
+        are resolved at the top, in one statement: Python compiles one line
+        with several names faster than one line per name.
+        """
+        init_lines: t.List[str] = []
+        resolved: t.List[str] = []
+        in_place: t.Dict[str, str] = {}  # placeholder -> code
+        for name in scope.inits:
+            value = self.init_value(scope, name)
+            if name in scope.single_reads:
+                if value is None and scope.single_reads[name] and name not in scope.stores:
+                    in_place[_placeholder(name)] = f"context.resolve({name!r})"
+                    continue
+                in_place[_placeholder(name)] = scope.identifier(name)
+            if value is None:
+                resolved.append(name)
+            else:
+                init_lines.append(f"{scope.identifier(name)} = {value}")
+        if in_place:
+            self.replace_placeholders(scope.init_at, in_place)
+        if len(resolved) == 1:
+            init_lines.append(f"{scope.identifier(resolved[0])} = context.resolve({resolved[0]!r})")
+        elif resolved:
+            identifiers = ", ".join(scope.identifier(name) for name in resolved)
+            init_lines.append(f"{identifiers} = context.resolve_names({', '.join(map(repr, resolved))})")
+        at = scope.init_at
+        margin = "    " * scope.init_indent
+        self.lines[at:at] = [(margin + text, scope.init_lineno) for text in init_lines]
+
+    def replace_placeholders(self, start: int, codes: t.Dict[str, str]) -> None:
+        """Put the final code for the placeholders in the lines from ``start`` on."""
+        lines = self.lines
+        for index in range(start, len(lines)):
+            text, lineno = lines[index]
+            if "\0" in text:
+                for placeholder, code in codes.items():
+                    text = text.replace(placeholder, code)
+                lines[index] = (text, lineno)
+
+    def init_value(self, scope: Scope, name: str) -> t.Optional[str]:
+        """Code for the value ``name`` starts with in ``scope``; None: resolve it from the context."""
         if scope.kind != "context":
             assert scope.parent is not None
-            return scope.parent.load(name)
+            return scope.parent.load(name, for_child=True)
         if name == "self":
             return "TemplateReference(context)"
         if name == "super" and scope.block_name is not None:
             return f"context.super({scope.block_name!r}, block_{scope.block_name})"
-        return f"resolve({name!r})"
+        return None
 
     # -- the module -----------------------------------------------------------
 
     def generate(self, template: nodes.Node) -> str:
+        """The module's source: ``root``, then one ``block_<name>`` per block.
+
+        Every module-level name starting with ``block_`` is a block (that is
+        how ``Template.from_code`` finds them): no ``blocks`` dict to compile.
+        """
+        text = self.constant_body(template.body)
+        if text is not None:
+            self.line(f"root = render_text({text!r})")
+        else:
+            self.write_root(template.body)
+        while self.pending_blocks:
+            self.write_block_function(self.pending_blocks.pop(0))
+        return self.render_source()
+
+    def write_root(self, body: t.List[nodes.Node]) -> None:
         root = Scope(None, "context", exports=True)
         self.line("def root(context):")
         self.indent()
         self.open_scope(root)
-        self.visit_body(template.body, root)
+        if _only_extends(body):
+            self.write_extends_only(body, root)
+            return
+        self.visit_body(body, root)
         if self.extends_seen:
-            # Inserted now that an {% extends %} was met: the root's first line.
-            self.lines.insert(root.init_at, (1, "parent_template = None", 1))
             self.function.yields = True
             if self.extends_mode == "skip":
                 self.line("yield from parent_template.root_render_func(context)")
@@ -166,31 +242,60 @@ class CodeGenerator(ExpressionCompiler):
                 self.indent()
                 self.line("yield from parent_template.root_render_func(context)")
                 self.dedent()
+        if self.extends_conditional:
+            # Some write checks ``parent_template``: bind it before any can.
+            self.lines.insert(root.init_at, ("    parent_template = None", 1))
         self.close_scope(root)
         self.end_function()
         self.dedent()
-        while self.pending_blocks:
-            self.write_block_function(self.pending_blocks.pop(0))
-        block_items = ", ".join(f"{name!r}: block_{name}" for name in self.blocks)
-        self.line(f"blocks = {{{block_items}}}")
-        return self.render_source()
+
+    def write_extends_only(self, body: t.List[nodes.Node], root: Scope) -> None:
+        """The root of the usual child template: the parent's output, with this template's blocks.
+
+        One ``return`` instead of the general three lines (load the parent,
+        stack the blocks, yield the parent's output): less to compile.
+        """
+        extends = body[0]
+        self.lineno = extends.lineno
+        parent = f"environment.get_template({self.expression(extends.template, root)}, {self.name!r})"
+        # What follows {% extends %} at top level writes nothing: its blocks
+        # are only registered.
+        self.extends_seen, self.extends_mode = 1, "skip"
+        self.visit_body(body[1:], root)
+        self.lineno = extends.lineno
+        self.line(f"return extend(context, {parent})")
+        self.close_scope(root)
+        self.dedent()
+
+    def constant_body(self, body: t.List[nodes.Node]) -> t.Optional[str]:
+        """The text ``body`` writes if it is only text and literals, else None."""
+        parts: t.List[str] = []
+        for node in body:
+            if not isinstance(node, nodes.Output):
+                return None
+            for child in node.nodes:
+                text = self.constant_output(child)
+                if text is None:
+                    return None
+                parts.append(text)
+        return "".join(parts)
 
     def render_source(self) -> str:
-        body: t.List[str] = []
+        """The module's text; ``debug_info`` maps its lines to template lines ("python=template&...")."""
+        source = self.prelude()
         debug_info: t.List[str] = []
-        prelude = self.prelude()
         last = None
-        for number, (indentation, text, lineno) in enumerate(self.lines, start=len(prelude) + 1):
-            body.append("    " * indentation + text)
+        for number, (text, lineno) in enumerate(self.lines, start=len(source) + 1):
+            source.append(text)
             if lineno != last:
                 debug_info.append(f"{number}={lineno}")
                 last = lineno
-        body.append(f"debug_info = {'&'.join(debug_info)!r}")
-        return "\n".join(prelude + body) + "\n"
+        source.append(f"debug_info = {'&'.join(debug_info)!r}")
+        return "\n".join(source) + "\n"
 
     def prelude(self) -> t.List[str]:
         title = f"Template {self.name!r}" if self.name else "A template from a string"
-        return [f"# {title}, compiled by microflask.jinja.", f"name = {self.name!r}"] + self.bindings
+        return [f"# {title}, compiled by microflask.jinja.", f"name = {self.name!r}"] + self.bindings()
 
     def end_function(self) -> None:
         """A function that wrote nothing still returns an (empty) iterable."""
@@ -199,6 +304,10 @@ class CodeGenerator(ExpressionCompiler):
 
     def write_block_function(self, block: nodes.Node) -> None:
         self.lineno = block.lineno
+        text = None if block.required else self.constant_body(block.body)
+        if text is not None:
+            self.line(f"block_{block.name} = render_text({text!r})")
+            return
         self.function = Function(f"block_{block.name}")
         scope = Scope(None, "context", block_name=block.name)
         saved_escape = self.autoescape
@@ -245,36 +354,39 @@ class CodeGenerator(ExpressionCompiler):
         self.end_write(opened)
 
     def visit_Output(self, node: nodes.Node, scope: Scope) -> None:
+        """Text and ``{{ }}`` values in a row: one ``yield`` for all of them."""
         if self.output_dropped():
             return
-        parts: t.List[t.Tuple[bool, str]] = []  # (is_text, text or code)
+        texts: t.List[t.Optional[str]] = []  # the output known now; None where a value goes
+        values: t.List[str] = []
         for child in node.nodes:
-            self.lineno = child.lineno
             text = self.constant_output(child)
             if text is None:
-                parts.append((False, self.output_expression(child, scope)))
-            elif parts and parts[-1][0]:
-                parts[-1] = (True, parts[-1][1] + text)
-            else:
-                parts.append((True, text))
-        if not parts:
-            return
-        opened = self.start_write()
-        if len(parts) == 1 and parts[0][0]:
-            self.line(f"yield {parts[0][1]!r}")
+                self.lineno = child.lineno
+                values.append(self.output_expression(child, scope))
+            texts.append(text)
+        if values:
+            code = self.format_output(texts, values)
         else:
-            self.line(f"yield {self.format_output(parts)}")
+            code = repr("".join(filter(None, texts)))
+            if code == "''":
+                return
+        opened = self.start_write()
+        self.line(f"yield {code}")
         self.end_write(opened)
 
-    def format_output(self, parts: t.List[t.Tuple[bool, str]]) -> str:
-        """One ``%`` format for the parts: the text as the format, the expressions as its values.
+    def format_output(self, texts: t.List[t.Optional[str]], values: t.List[str]) -> str:
+        """One ``%`` format: the texts as the format, with ``%s`` where the values go.
 
         Measured: Python compiles this twice as fast as an f-string with the
         same parts, and it runs as fast.
         """
-        template = "".join(code.replace("%", "%%") if is_text else "%s" for is_text, code in parts)
-        values = [code for is_text, code in parts if not is_text]
-        return f"{template!r} % ({', '.join(values)},)"
+        template = "".join("%s" if text is None else text.replace("%", "%%") for text in texts)
+        if len(values) == 1 and self.autoescape:
+            # An escaped value is a string or a number, never a tuple that
+            # ``%`` would unpack: it needs no tuple around it.
+            return f"{template!r} % {values[0]}"
+        return f"{template!r} % ({', '.join(values)}{',' if len(values) == 1 else ''})"
 
     def visit_If(self, node: nodes.Node, scope: Scope) -> None:
         self.line(f"if {self.expression(node.test, scope)}:")
@@ -300,7 +412,8 @@ class CodeGenerator(ExpressionCompiler):
         scope.assigned = assigned
 
     def visit_For(self, node: nodes.Node, scope: Scope) -> None:
-        uses_loop = node.recursive or _references_loop(node.body)
+        usage = FULL_LOOP if node.recursive else loop_usage(node.body)
+        uses_loop = usage != NO_LOOP
         targets = _target_names(node.target)
         stores = set(targets) | stored_names(node.body)
         if uses_loop:
@@ -313,16 +426,16 @@ class CodeGenerator(ExpressionCompiler):
             saved_function = self.function
             self.function = Function(loop_function)
             body_scope = self.open_scope(Scope(scope, "function", stores, targets + ["loop"]))
-            self.write_loop(node, scope, body_scope, "iterable", loop_function)
+            self.write_loop(node, scope, body_scope, "iterable", loop_function, counting=False)
             self.end_function()
             self.function = saved_function
             self.dedent()
             self.write(f"from {loop_function}({iterable}, 0)")
             return
         body_scope = Scope(scope, "inline", stores, targets + (["loop"] if uses_loop else []))
-        self.write_loop(node, scope, body_scope, iterable, None)
+        self.write_loop(node, scope, body_scope, iterable, None, counting=usage == COUNTING_LOOP)
 
-    def write_loop(self, node: nodes.Node, scope: Scope, body_scope: Scope, iterable: str, recurse: t.Optional[str]) -> None:
+    def write_loop(self, node: nodes.Node, scope: Scope, body_scope: Scope, iterable: str, recurse: t.Optional[str], counting: bool) -> None:
         target = self.target(node.target, body_scope)
         if node.test is not None:
             targets = _target_names(node.target)
@@ -333,7 +446,7 @@ class CodeGenerator(ExpressionCompiler):
             iterated = self.temporary()
             self.line(f"{iterated} = False")
         loop = body_scope.identifier("loop")
-        if "loop" in body_scope.assigned and recurse is None and _uses_only_counting(node.body):
+        if "loop" in body_scope.assigned and counting:
             # loop.index, loop.cycle(...) and friends need only a counter.
             index0 = self.temporary()
             self.counting_loops[loop] = index0
@@ -495,7 +608,7 @@ class CodeGenerator(ExpressionCompiler):
         if node.scoped:
             names = scope.visible_locals()
             context = "context.derived({%s})" % ", ".join(f"{name!r}: {code}" for name, code in names.items())
-        self.write(f"from context.blocks[{node.name!r}][0]({context})")
+        self.write(f"from {context}.render_block({node.name!r})")
 
     def visit_Extends(self, node: nodes.Node, scope: Scope) -> None:
         if not self.function.is_root:
@@ -513,6 +626,7 @@ class CodeGenerator(ExpressionCompiler):
         self.line("inherit_blocks(context, parent_template)")
         top_level = scope.kind == "context" and self.indentation == 1
         self.extends_mode = "skip" if top_level else "check"
+        self.extends_conditional = self.extends_conditional or not top_level
 
     def context_arguments(self, scope: Scope) -> str:
         names = scope.visible_locals()
@@ -561,6 +675,7 @@ class CodeGenerator(ExpressionCompiler):
 
     def store(self, name: str, scope: Scope) -> str:
         scope.assigned.add(name)
+        scope.stores.add(name)
         return scope.identifier(name)
 
     def target(self, node: nodes.Node, scope: Scope) -> str:
@@ -575,6 +690,16 @@ class _Code(nodes.Expr):
 
     fields = ("code",)
     __slots__ = ("code",)
+
+
+def _placeholder(name: str) -> str:
+    """Stands for a name's code until its scope closes (no generated text contains NUL)."""
+    return f"\0{name}\0"
+
+
+def _only_extends(body: t.List[nodes.Node]) -> bool:
+    """Whether a template is ``{% extends %}`` first, then only blocks and text (dropped)."""
+    return bool(body) and isinstance(body[0], nodes.Extends) and all(isinstance(node, (nodes.Block, nodes.Output)) for node in body[1:])
 
 
 def _target_names(node: nodes.Node) -> t.List[str]:
@@ -619,27 +744,43 @@ def loaded_names(body: t.List[nodes.Node]) -> t.Set[str]:
     return names
 
 
-def _uses_only_counting(body: t.List[nodes.Node]) -> bool:
-    """Whether a loop body reads ``loop`` only as ``loop.<counter>`` or ``loop.cycle(...)``."""
+def loop_usage(body: t.Iterable[nodes.Node]) -> int:
+    """How a loop body reads ``loop``: NO_LOOP, COUNTING_LOOP or FULL_LOOP.
+
+    COUNTING_LOOP: only as ``loop.<counter>`` or ``loop.cycle(...)``, which an
+    index counter can answer. A nested loop's body has its own ``loop``; a
+    macro, call block or block that reads it needs the whole LoopContext.
+    """
+    usage = NO_LOOP
     for node in body:
-        if _is_cycle_call(node):
-            if not _uses_only_counting(node.args):
-                return False
-        elif isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == "loop":
-            if node.attr not in COUNTING_LOOP_ATTRIBUTES:
-                return False
-        elif isinstance(node, nodes.Name):
+        kind = type(node)
+        if kind is nodes.Name:
             if node.name == "loop":
-                return False
-        elif isinstance(node, nodes.For):
-            if not _uses_only_counting([node.iter]):
-                return False
-        elif isinstance(node, (nodes.Macro, nodes.CallBlock, nodes.Block)):
-            if _references_loop([node]):
-                return False
-        elif not _uses_only_counting(list(node.iter_child_nodes())):
-            return False
-    return True
+                return FULL_LOOP
+            continue
+        if kind is nodes.TemplateData or kind is nodes.Const:
+            continue
+        if kind is nodes.Getattr and type(node.node) is nodes.Name and node.node.name == "loop":
+            if node.attr not in COUNTING_LOOP_ATTRIBUTES:
+                return FULL_LOOP
+            usage = COUNTING_LOOP
+            continue
+        if kind is nodes.Call and _is_cycle_call(node):
+            usage = COUNTING_LOOP
+            children: t.Iterable[nodes.Node] = node.args
+        elif kind is nodes.For:
+            children = [node.iter]
+        elif kind is nodes.Macro or kind is nodes.CallBlock or kind is nodes.Block:
+            if loop_usage(node.iter_child_nodes()) != NO_LOOP:
+                return FULL_LOOP
+            continue
+        else:
+            children = node.iter_child_nodes()
+        inner = loop_usage(children)
+        if inner == FULL_LOOP:
+            return FULL_LOOP
+        usage = max(usage, inner)
+    return usage
 
 
 def _is_cycle_call(node: nodes.Node) -> bool:
@@ -655,17 +796,3 @@ def _is_cycle_call(node: nodes.Node) -> bool:
         and node.dyn_args is None
         and node.dyn_kwargs is None
     )
-
-
-def _references_loop(body: t.List[nodes.Node]) -> bool:
-    """Whether a loop body reads ``loop`` (a nested loop's body has its own)."""
-    for node in body:
-        if isinstance(node, nodes.Name):
-            if node.name == "loop" and node.ctx == "load":
-                return True
-        elif isinstance(node, nodes.For):
-            if _references_loop([node.iter]):
-                return True
-        elif _references_loop(list(node.iter_child_nodes())):
-            return True
-    return False

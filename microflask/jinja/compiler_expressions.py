@@ -39,7 +39,7 @@ class ExpressionCompiler:
         self.filename = filename
         autoescape = environment.autoescape
         self.autoescape = bool(autoescape(name) if callable(autoescape) else autoescape)
-        self.bindings: t.List[str] = []
+        # ("filter"|"test", name) -> the module-level name it is bound to.
         self.bound: t.Dict[t.Tuple[str, str], str] = {}
         self.loop_identifiers: t.Set[str] = set()
         # Python name of a ``loop`` with no LoopContext -> its index0 counter.
@@ -73,8 +73,24 @@ class ExpressionCompiler:
             while identifier in self.bound.values():
                 identifier += "_"
             self.bound[key] = identifier
-            self.bindings.append(f"{identifier} = environment.{kind}s[{name!r}]")
         return self.bound[key]
+
+    def bindings(self) -> t.List[str]:
+        """The module-level lines binding what the template uses: one line per kind.
+
+        ``filters`` and ``tests`` look names up in the environment's
+        registries, giving one value for one name and a tuple for several.
+        """
+        lines = []
+        for kind in ("filter", "test"):
+            bound = [(identifier, name) for (bound_kind, name), identifier in self.bound.items() if bound_kind == kind]
+            if bound:
+                identifiers = ", ".join(identifier for identifier, _ in bound)
+                names = ", ".join(repr(name) for _, name in bound)
+                lines.append(f"{identifiers} = {kind}s({names})")
+        if self.environment.finalize is not None:
+            lines.append("finalize = environment.finalize")
+        return lines
 
     # -- output ---------------------------------------------------------------
 
@@ -96,9 +112,6 @@ class ExpressionCompiler:
                 return safe
         code = self.expression(node, scope)
         if finalize is not None:
-            if "finalize" not in self.bound.values():
-                self.bound[("finalize", "")] = "finalize"
-                self.bindings.append("finalize = environment.finalize")
             pass_arg = PASS_ARGUMENTS.get(pass_arg_of(finalize) or "")
             code = f"finalize({pass_arg}, {code})" if pass_arg else f"finalize({code})"
         if self.autoescape:

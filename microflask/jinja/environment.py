@@ -35,12 +35,15 @@ from .runtime import (
     assign_namespace,
     concat,
     escape_output,
+    extend,
     fail,
     imported_name,
     include_missing_ok,
     inherit_blocks,
+    lookup_in,
     markup_join,
     new_context,
+    render_text,
     required_block,
     rewrite_traceback,
     str_join,
@@ -284,8 +287,7 @@ class Environment:
 
     def lex(self, source: str, name: t.Optional[str] = None, filename: t.Optional[str] = None) -> t.List[t.Tuple[int, str, t.Any]]:
         """The tokens of ``source`` as ``(lineno, type, value)``: for learning and debugging."""
-        tokens = self._tokenize(source, name, filename)
-        return [(token.lineno, token.type, token.value) for token in tokens[:-1]]
+        return self._tokenize(source, name, filename)[:-1]
 
     def _tokenize(self, source: str, name: t.Optional[str], filename: t.Optional[str]) -> t.List[t.Any]:
         try:
@@ -441,7 +443,11 @@ class Template:
             "TemplateRuntimeError": TemplateRuntimeError,
             "assign_namespace": assign_namespace,
             "inherit_blocks": inherit_blocks,
+            "extend": extend,
             "required_block": required_block,
+            "render_text": render_text,
+            "filters": lookup_in(environment.filters),
+            "tests": lookup_in(environment.tests),
             "include_missing_ok": include_missing_ok,
             "imported_name": imported_name,
             "fail": fail,
@@ -453,7 +459,8 @@ class Template:
         template.globals = globals
         template.name = namespace["name"]
         template.filename = None if code.co_filename == "<template>" else code.co_filename
-        template.blocks = namespace["blocks"]
+        # The module defines a ``block_<name>`` per block (its code names them).
+        template.blocks = {name[6:]: namespace[name] for name in code.co_names if name[:6] == "block_"}
         template.root_render_func = namespace["root"]
         template._uptodate = uptodate
         template._module = None

@@ -11,58 +11,73 @@ import typing as t
 
 from . import nodes
 from .exceptions import TemplateSyntaxError
-from .lexer import BLOCK_BEGIN, BLOCK_END, DATA, EOF, VARIABLE_BEGIN, VARIABLE_END, Token
+from .lexer import BLOCK_BEGIN, BLOCK_END, DATA, DESCRIPTIONS, EOF, VARIABLE_BEGIN, VARIABLE_END, Token, describe_token
 
-COMPARE_OPERATORS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 CONSTANT_NAMES = {"true": True, "True": True, "false": False, "False": False, "none": None, "None": None}
 # Names that end an argument-less test (``x is odd and y``) instead of being its argument.
 _NOT_A_TEST_ARGUMENT = {"else", "or", "and"}
 _TEST_ARGUMENT_STARTS = {"name", "string", "integer", "float", "(", "[", "{"}
 
+# How tightly each binary operator binds: a higher level binds tighter. The
+# prefix ``not`` sits between ``and`` and the comparisons; unary minus, the
+# postfix forms (``.``, ``[]``, calls) and filters bind tighter than all.
+OR, AND, NOT, COMPARE, ADD, CONCAT, MULTIPLY, POWER = range(1, 9)
+SYMBOL_LEVELS = {
+    "==": COMPARE, "!=": COMPARE, "<": COMPARE, "<=": COMPARE, ">": COMPARE, ">=": COMPARE,
+    "+": ADD, "-": ADD, "~": CONCAT, "*": MULTIPLY, "/": MULTIPLY, "//": MULTIPLY, "%": MULTIPLY, "**": POWER,
+}
+WORD_LEVELS = {"or": OR, "and": AND, "in": COMPARE, "not": COMPARE}  # "not" only as "not in"
+# Token types that can follow a primary expression: its postfix forms, and
+# then its filters and tests ("name" for ``is``) or a call of the result.
+_POSTFIX_STARTS = {".", "[", "("}
+_FILTER_STARTS = {"|", "(", "name"}
+
 
 class TokenStream:
-    """The tokens with a cursor: ``current``, ``next()``, ``look()`` and ``expect()``."""
+    """The tokens with a cursor. The current token's parts are attributes
+    (``lineno``, ``type``, ``value``); ``next()`` moves on."""
 
     def __init__(self, tokens: t.List[Token], name: t.Optional[str], filename: t.Optional[str]) -> None:
         self.tokens = tokens
         self.index = 0
-        self.current = tokens[0]
+        self.lineno, self.type, self.value = tokens[0]
         self.name = name
         self.filename = filename
 
-    def next(self) -> Token:
-        token = self.current
-        if token.type != EOF:
+    def next(self) -> None:
+        if self.type != EOF:
             self.index += 1
-            self.current = self.tokens[self.index]
-        return token
+            self.lineno, self.type, self.value = self.tokens[self.index]
 
     def look(self) -> Token:
+        """The token after the current one."""
         return self.tokens[min(self.index + 1, len(self.tokens) - 1)]
 
     def test(self, type: str, value: t.Optional[str] = None) -> bool:
-        return self.current.type == type and (value is None or self.current.value == value)
+        return self.type == type and (value is None or self.value == value)
 
     def skip_if(self, type: str, value: t.Optional[str] = None) -> bool:
-        if self.test(type, value):
+        if self.type == type and (value is None or self.value == value):
             self.next()
             return True
         return False
 
-    def expect(self, type: str, value: t.Optional[str] = None) -> Token:
-        if not self.test(type, value):
-            wanted = value if value is not None else _describe_type(type)
-            if self.current.type == EOF:
+    def expect(self, type: str, value: t.Optional[str] = None) -> t.Any:
+        """Consume the current token, which must be ``type`` (with ``value``); return its value."""
+        if self.type != type or (value is not None and self.value != value):
+            wanted = value if value is not None else DESCRIPTIONS.get(type, type)
+            if self.type == EOF:
                 raise self.error(f"unexpected end of template, expected '{wanted}'.")
-            raise self.error(f"expected token '{wanted}', got '{self.current.describe()}'")
-        return self.next()
+            raise self.error(f"expected token '{wanted}', got '{self.describe()}'")
+        found = self.value
+        self.next()
+        return found
+
+    def describe(self) -> str:
+        return describe_token(self.type, self.value)
 
     def error(self, message: str, lineno: t.Optional[int] = None) -> TemplateSyntaxError:
-        return TemplateSyntaxError(message, lineno or self.current.lineno, self.name, self.filename)
-
-
-def _describe_type(type: str) -> str:
-    return Token(0, type, "").describe()
+        return TemplateSyntaxError(message, lineno or self.lineno, self.name, self.filename)
 
 
 class Parser:
@@ -87,57 +102,55 @@ class Parser:
         stream = self.stream
         if end_tags:
             self.end_tag_stack.append(end_tags)
-
-        def flush() -> None:
-            if output:
-                body.append(nodes.Output(list(output), lineno=output[0].lineno))
-                output.clear()
-
-        while stream.current.type != EOF:
-            token = stream.current
-            if token.type == DATA:
-                output.append(nodes.TemplateData(token.value, lineno=token.lineno))
+        while stream.type != EOF:
+            if stream.type == DATA:
+                output.append(nodes.TemplateData(stream.value, lineno=stream.lineno))
                 stream.next()
-            elif token.type == VARIABLE_BEGIN:
+            elif stream.type == VARIABLE_BEGIN:
                 stream.next()
                 output.append(self.parse_tuple(with_condexpr=True))
                 stream.expect(VARIABLE_END)
             else:
                 stream.expect(BLOCK_BEGIN)
-                flush()
-                if end_tags and stream.current.type == "name" and stream.current.value in end_tags:
+                if output:
+                    body.append(nodes.Output(output, lineno=output[0].lineno))
+                    output = []
+                if end_tags and stream.type == "name" and stream.value in end_tags:
                     self.end_tag_stack.pop()
                     return body
                 body.append(self.parse_statement())
-        flush()
+        if output:
+            body.append(nodes.Output(output, lineno=output[0].lineno))
         if end_tags:
             raise self.missing_end_error(None)
         return body
 
     def parse_statement(self) -> nodes.Node:
-        token = self.stream.current
-        if token.type != "name":
-            raise self.stream.error("tag name expected")
-        handler = getattr(self, "parse_" + token.value, None) if token.value in STATEMENTS else None
-        if handler is None:
-            raise self.missing_end_error(token)
-        self.open_tags.append(token.value)
+        """A statement tag, from its name (the current token) to its end."""
+        stream = self.stream
+        if stream.type != "name":
+            raise stream.error("tag name expected")
+        tag, lineno = stream.value, stream.lineno
+        if tag not in STATEMENTS:
+            raise self.missing_end_error(tag, lineno)
+        stream.next()
+        self.open_tags.append(tag)
         try:
-            return handler()
+            return getattr(self, "parse_" + tag)(lineno)
         finally:
             self.open_tags.pop()
 
-    def missing_end_error(self, token: t.Optional[Token]) -> TemplateSyntaxError:
-        """The error for an unknown tag (``token``) or the end of the template (None)."""
-        if token is None:
+    def missing_end_error(self, tag: t.Optional[str], lineno: t.Optional[int] = None) -> TemplateSyntaxError:
+        """The error for an unknown ``tag`` or the end of the template (None)."""
+        if tag is None:
             message = "Unexpected end of template."
         else:
-            message = f"Encountered unknown tag {token.value!r}."
+            message = f"Encountered unknown tag {tag!r}."
         if self.end_tag_stack:
             expected = " or ".join(repr(tag) for tag in self.end_tag_stack[-1])
             message += f" Jinja was looking for the following tags: {expected}."
             message += f" The innermost block that needs to be closed is {self.open_tags[-1]!r}."
-        return self.stream.error(message, token.lineno if token else None)
+        return self.stream.error(message, lineno)
 
     def parse_body(self, end_tags: t.Tuple[str, ...], drop_needle: bool = False) -> t.List[nodes.Node]:
         """The statements of a block tag's body, after the tag's ``%}``."""
@@ -147,12 +160,11 @@ class Parser:
             self.stream.next()
         return body
 
-    def parse_end(self, tag: str) -> None:
-        """Consume ``endtag %}``; an optional name after it is checked by the caller."""
-        self.stream.expect("name", tag)
+    def next_tag(self) -> str:
+        """Consume the tag name that ended a body (``else``, ``endfor``...) and return it."""
+        return self.stream.expect("name")
 
-    def parse_for(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "for").lineno
+    def parse_for(self, lineno: int) -> nodes.Node:
         target = self.parse_assign_target(extra_end_rules=("in",))
         self.stream.expect("name", "in")
         iterable = self.parse_tuple(with_condexpr=False, extra_end_rules=("recursive",))
@@ -162,33 +174,32 @@ class Parser:
         recursive = self.stream.skip_if("name", "recursive")
         body = self.parse_body(("endfor", "else"))
         else_: t.List[nodes.Node] = []
-        if self.stream.next().value == "else":
+        if self.next_tag() == "else":
             else_ = self.parse_body(("endfor",), drop_needle=True)
         self.stream.expect(BLOCK_END)
         return nodes.For(target, iterable, body, else_, test, recursive, lineno=lineno)
 
-    def parse_if(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "if").lineno
+    def parse_if(self, lineno: int) -> nodes.Node:
         node = nodes.If(self.parse_tuple(with_condexpr=False), [], [], [], lineno=lineno)
         current = node
         while True:
             current.body = self.parse_body(("elif", "else", "endif"))
-            token = self.stream.next()
-            if token.value == "elif":
-                current = nodes.If(self.parse_tuple(with_condexpr=False), [], [], [], lineno=token.lineno)
+            tag_lineno = self.stream.lineno
+            tag = self.next_tag()
+            if tag == "elif":
+                current = nodes.If(self.parse_tuple(with_condexpr=False), [], [], [], lineno=tag_lineno)
                 node.elif_.append(current)
                 continue
-            if token.value == "else":
+            if tag == "else":
                 node.else_ = self.parse_body(("endif",), drop_needle=True)
             break
         self.stream.expect(BLOCK_END)
         return node
 
-    def parse_with(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "with").lineno
+    def parse_with(self, lineno: int) -> nodes.Node:
         targets: t.List[nodes.Node] = []
         values: t.List[nodes.Node] = []
-        while not self.stream.test(BLOCK_END):
+        while self.stream.type != BLOCK_END:
             if targets:
                 self.stream.expect(",")
             targets.append(self.parse_assign_target())
@@ -198,49 +209,51 @@ class Parser:
         self.stream.expect(BLOCK_END)
         return nodes.With(targets, values, body, lineno=lineno)
 
-    def parse_autoescape(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "autoescape").lineno
+    def parse_autoescape(self, lineno: int) -> nodes.Node:
         value = self.parse_expression()
         body = self.parse_body(("endautoescape",), drop_needle=True)
         self.stream.expect(BLOCK_END)
         return nodes.Autoescape(value, body, lineno=lineno)
 
-    def parse_block(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "block").lineno
-        name = self.stream.expect("name").value
-        scoped = self.stream.skip_if("name", "scoped")
-        required = self.stream.skip_if("name", "required")
-        if self.stream.test("-"):
-            raise self.stream.error("Block names in Jinja have to be valid Python identifiers and may not contain hyphens, use an underscore instead.")
+    def parse_block(self, lineno: int) -> nodes.Node:
+        stream = self.stream
+        name = stream.expect("name")
+        scoped = stream.skip_if("name", "scoped")
+        required = stream.skip_if("name", "required")
+        if stream.type == "-":
+            raise stream.error("Block names in Jinja have to be valid Python identifiers and may not contain hyphens, use an underscore instead.")
         body = self.parse_body(("endblock",), drop_needle=True)
-        if self.stream.test("name"):
-            end_name = self.stream.next()
-            if end_name.value != name:
-                raise self.stream.error(f"Block name mismatch: expected 'endblock' or 'endblock {name}', got 'endblock {end_name.value}'", end_name.lineno)
-        self.stream.expect(BLOCK_END)
+        if stream.type == "name":
+            if stream.value != name:
+                raise stream.error(f"Block name mismatch: expected 'endblock' or 'endblock {name}', got 'endblock {stream.value}'")
+            stream.next()
+        stream.expect(BLOCK_END)
         if required and not all(_is_blank(statement) for statement in body):
-            raise self.stream.error("Required blocks can only contain comments or whitespace", lineno)
+            raise stream.error("Required blocks can only contain comments or whitespace", lineno)
         return nodes.Block(name, body, scoped, required, lineno=lineno)
 
-    def parse_extends(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "extends").lineno
+    def parse_extends(self, lineno: int) -> nodes.Node:
         node = nodes.Extends(self.parse_expression(), lineno=lineno)
         self.stream.expect(BLOCK_END)
         return node
 
+    def at_context_modifier(self) -> bool:
+        """Whether ``with context`` / ``without context`` comes next."""
+        stream = self.stream
+        return stream.type == "name" and stream.value in ("with", "without") and stream.look()[1:] == ("name", "context")
+
     def parse_context_modifier(self, default: bool) -> bool:
         """``with context`` / ``without context`` after include and import."""
-        if self.stream.test("name") and self.stream.current.value in ("with", "without") and _is_context(self.stream.look()):
-            with_context = self.stream.next().value == "with"
-            self.stream.next()
-            return with_context
-        return default
+        if not self.at_context_modifier():
+            return default
+        with_context = self.stream.expect("name") == "with"
+        self.stream.next()
+        return with_context
 
-    def parse_include(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "include").lineno
+    def parse_include(self, lineno: int) -> nodes.Node:
         template = self.parse_expression()
         ignore_missing = False
-        if self.stream.test("name", "ignore") and self.stream.look().type == "name" and self.stream.look().value == "missing":
+        if self.stream.test("name", "ignore") and self.stream.look()[1:] == ("name", "missing"):
             self.stream.next()
             self.stream.next()
             ignore_missing = True
@@ -248,8 +261,7 @@ class Parser:
         self.stream.expect(BLOCK_END)
         return nodes.Include(template, with_context, ignore_missing, lineno=lineno)
 
-    def parse_import(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "import").lineno
+    def parse_import(self, lineno: int) -> nodes.Node:
         template = self.parse_expression()
         self.stream.expect("name", "as")
         target = self.parse_assign_target(name_only=True).name
@@ -257,16 +269,15 @@ class Parser:
         self.stream.expect(BLOCK_END)
         return nodes.Import(template, target, with_context, lineno=lineno)
 
-    def parse_from(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "from").lineno
+    def parse_from(self, lineno: int) -> nodes.Node:
         template = self.parse_expression()
         self.stream.expect("name", "import")
         names: t.List[t.Tuple[str, str]] = []
         with_context = False
-        while not self.stream.test(BLOCK_END):
+        while self.stream.type != BLOCK_END:
             if names:
                 self.stream.expect(",")
-            if self.stream.test("name") and self.stream.current.value in ("with", "without") and _is_context(self.stream.look()):
+            if self.at_context_modifier():
                 with_context = self.parse_context_modifier(False)
                 break
             target = self.parse_assign_target(name_only=True)
@@ -276,38 +287,35 @@ class Parser:
             if self.stream.skip_if("name", "as"):
                 alias = self.parse_assign_target(name_only=True).name
             names.append((target.name, alias))
-            if self.stream.test("name") and self.stream.current.value in ("with", "without") and _is_context(self.stream.look()):
+            if self.at_context_modifier():
                 with_context = self.parse_context_modifier(False)
                 break
-            if not self.stream.test(","):
+            if self.stream.type != ",":
                 break
         if not names:
             raise self.stream.error("expected a name to import")
         self.stream.expect(BLOCK_END)
         return nodes.FromImport(template, names, with_context, lineno=lineno)
 
-    def parse_set(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "set").lineno
+    def parse_set(self, lineno: int) -> nodes.Node:
         target = self.parse_assign_target(with_namespace=True)
         if self.stream.skip_if("="):
             node = nodes.Assign(target, self.parse_tuple(), lineno=lineno)
             self.stream.expect(BLOCK_END)
             return node
-        filter_node = self.parse_filters(None) if self.stream.test("|") else None
+        filter_node = self.parse_filters(None) if self.stream.type == "|" else None
         body = self.parse_body(("endset",), drop_needle=True)
         self.stream.expect(BLOCK_END)
         return nodes.AssignBlock(target, filter_node, body, lineno=lineno)
 
     def parse_filters(self, node: t.Optional[nodes.Node]) -> nodes.Node:
         """``|name(args)|name...`` applied to ``node`` (None for a set block)."""
-        while self.stream.test("|"):
-            self.stream.next()
+        while self.stream.skip_if("|"):
             node = self.parse_filter_call(node)
         assert node is not None
         return node
 
-    def parse_filter(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "filter").lineno
+    def parse_filter(self, lineno: int) -> nodes.Node:
         filter_node = self.parse_filter_call(None)
         while self.stream.skip_if("|"):
             filter_node = self.parse_filter_call(filter_node)
@@ -320,7 +328,7 @@ class Parser:
         args: t.List[nodes.Node] = []
         defaults: t.List[nodes.Node] = []
         self.stream.expect("(")
-        while not self.stream.test(")"):
+        while self.stream.type != ")":
             if args:
                 self.stream.expect(",")
             arg = self.parse_assign_target(name_only=True)
@@ -333,8 +341,7 @@ class Parser:
         self.stream.expect(")")
         return args, defaults
 
-    def parse_macro(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "macro").lineno
+    def parse_macro(self, lineno: int) -> nodes.Node:
         name = self.parse_assign_target(name_only=True).name
         args, defaults = self.parse_signature()
         body = self.parse_body(("endmacro",), drop_needle=True)
@@ -342,11 +349,10 @@ class Parser:
         self.stream.expect(BLOCK_END)
         return nodes.Macro(name, args, defaults, body, lineno=lineno)
 
-    def parse_call(self) -> nodes.Node:
-        lineno = self.stream.expect("name", "call").lineno
+    def parse_call(self, lineno: int) -> nodes.Node:
         args: t.List[nodes.Node] = []
         defaults: t.List[nodes.Node] = []
-        if self.stream.test("("):
+        if self.stream.type == "(":
             args, defaults = self.parse_signature()
         call = self.parse_expression()
         if not isinstance(call, nodes.Call):
@@ -364,20 +370,20 @@ class Parser:
         extra_end_rules: t.Tuple[str, ...] = (),
         with_namespace: bool = False,
     ) -> t.Any:
-        token = self.stream.current
+        stream = self.stream
+        lineno = stream.lineno
         if name_only:
-            self.stream.expect("name")
-            return nodes.Name(token.value, "store", lineno=token.lineno)
-        if with_namespace and token.type == "name" and self.stream.look().type == ".":
-            self.stream.next()
-            self.stream.next()
-            attr = self.stream.expect("name")
-            return nodes.NSRef(token.value, attr.value, lineno=token.lineno)
+            return nodes.Name(stream.expect("name"), "store", lineno=lineno)
+        if with_namespace and stream.type == "name" and stream.look()[1] == ".":
+            name = stream.value
+            stream.next()
+            stream.next()
+            return nodes.NSRef(name, stream.expect("name"), lineno=lineno)
         if with_tuple:
             target = self.parse_tuple(simplified=True, extra_end_rules=extra_end_rules)
         else:
             target = self.parse_primary()
-        _mark_store(target, self.stream)
+        _mark_store(target, stream)
         return target
 
     # -- expressions --------------------------------------------------------
@@ -385,132 +391,127 @@ class Parser:
     def parse_expression(self, with_condexpr: bool = True) -> nodes.Node:
         if with_condexpr:
             return self.parse_condexpr()
-        return self.parse_or()
+        return self.parse_binary(OR)
 
     def parse_condexpr(self) -> nodes.Node:
-        lineno = self.stream.current.lineno
-        expr1 = self.parse_or()
-        while self.stream.skip_if("name", "if"):
-            test = self.parse_or()
-            expr2 = self.parse_condexpr() if self.stream.skip_if("name", "else") else None
+        stream = self.stream
+        lineno = stream.lineno
+        expr1 = self.parse_binary(OR)
+        while stream.type == "name" and stream.value == "if":
+            stream.next()
+            test = self.parse_binary(OR)
+            expr2 = self.parse_condexpr() if stream.skip_if("name", "else") else None
             expr1 = nodes.CondExpr(test, expr1, expr2, lineno=lineno)
         return expr1
 
-    def parse_or(self) -> nodes.Node:
-        lineno = self.stream.current.lineno
-        left = self.parse_and()
-        while self.stream.skip_if("name", "or"):
-            left = nodes.Or(left, self.parse_and(), lineno=lineno)
-        return left
-
-    def parse_and(self) -> nodes.Node:
-        lineno = self.stream.current.lineno
-        left = self.parse_not()
-        while self.stream.skip_if("name", "and"):
-            left = nodes.And(left, self.parse_not(), lineno=lineno)
-        return left
-
-    def parse_not(self) -> nodes.Node:
-        if self.stream.test("name", "not"):
-            lineno = self.stream.next().lineno
-            return nodes.UnaryOp("not", self.parse_not(), lineno=lineno)
-        return self.parse_compare()
-
-    def parse_compare(self) -> nodes.Node:
-        lineno = self.stream.current.lineno
-        expr = self.parse_math1()
-        ops: t.List[nodes.Node] = []
+    def operator_level(self) -> int:
+        """How tightly the binary operator at the cursor binds; 0 if there is none."""
         stream = self.stream
+        if stream.type != "name":
+            return SYMBOL_LEVELS.get(stream.type, 0)
+        if stream.value == "not" and stream.look()[1:] != ("name", "in"):
+            return 0
+        return WORD_LEVELS.get(stream.value, 0)
+
+    def parse_binary(self, min_level: int) -> nodes.Node:
+        """An expression whose operators bind at least as tightly as ``min_level``.
+
+        Precedence climbing: read an operand, then, while the next operator
+        binds tightly enough, read its right side with the levels above it
+        (which makes the operators left-associative, ``**`` included, as in
+        Jinja). Comparisons and ``~`` chain into one n-ary node each.
+        """
+        stream = self.stream
+        lineno = stream.lineno
+        if min_level <= NOT and stream.type == "name" and stream.value == "not":
+            stream.next()
+            left = nodes.UnaryOp("not", self.parse_binary(NOT), lineno=lineno)
+        else:
+            left = self.parse_unary()
         while True:
-            token = stream.current
-            if token.type in COMPARE_OPERATORS:
-                stream.next()
-                ops.append(nodes.Operand(token.type, self.parse_math1(), lineno=token.lineno))
-            elif token.type == "name" and token.value == "in":
-                stream.next()
-                ops.append(nodes.Operand("in", self.parse_math1(), lineno=token.lineno))
-            elif token.type == "name" and token.value == "not" and stream.look().type == "name" and stream.look().value == "in":
-                stream.next()
-                stream.next()
-                ops.append(nodes.Operand("not in", self.parse_math1(), lineno=token.lineno))
+            level = self.operator_level()
+            if level < min_level:
+                return left
+            if level == COMPARE:
+                left = nodes.Compare(left, self.parse_comparisons(), lineno=lineno)
+            elif level == CONCAT:
+                items = [left]
+                while stream.skip_if("~"):
+                    items.append(self.parse_binary(CONCAT + 1))
+                left = nodes.Concat(items, lineno=lineno)
             else:
-                break
-        if not ops:
-            return expr
-        return nodes.Compare(expr, ops, lineno=lineno)
+                operator = stream.type if stream.type != "name" else stream.value
+                stream.next()
+                right = self.parse_binary(level + 1)
+                if level == OR:
+                    left = nodes.Or(left, right, lineno=lineno)
+                elif level == AND:
+                    left = nodes.And(left, right, lineno=lineno)
+                else:
+                    left = nodes.BinOp(operator, left, right, lineno=lineno)
 
-    def parse_math1(self) -> nodes.Node:
-        lineno = self.stream.current.lineno
-        left = self.parse_concat()
-        while self.stream.current.type in ("+", "-"):
-            op = self.stream.next().type
-            left = nodes.BinOp(op, left, self.parse_concat(), lineno=lineno)
-        return left
-
-    def parse_concat(self) -> nodes.Node:
-        lineno = self.stream.current.lineno
-        items = [self.parse_math2()]
-        while self.stream.skip_if("~"):
-            items.append(self.parse_math2())
-        if len(items) == 1:
-            return items[0]
-        return nodes.Concat(items, lineno=lineno)
-
-    def parse_math2(self) -> nodes.Node:
-        lineno = self.stream.current.lineno
-        left = self.parse_pow()
-        while self.stream.current.type in ("*", "/", "//", "%"):
-            op = self.stream.next().type
-            left = nodes.BinOp(op, left, self.parse_pow(), lineno=lineno)
-        return left
-
-    def parse_pow(self) -> nodes.Node:
-        lineno = self.stream.current.lineno
-        left = self.parse_unary()
-        while self.stream.skip_if("**"):
-            left = nodes.BinOp("**", left, self.parse_unary(), lineno=lineno)
-        return left
+    def parse_comparisons(self) -> t.List[nodes.Node]:
+        """The ``op operand`` steps of a chained comparison, such as ``< x <= 3 not in y``."""
+        stream = self.stream
+        ops: t.List[nodes.Node] = []
+        while self.operator_level() == COMPARE:
+            lineno = stream.lineno
+            if stream.type != "name":
+                operator = stream.type
+            elif stream.value == "in":
+                operator = "in"
+            else:
+                stream.next()  # the "not" of "not in"
+                operator = "not in"
+            stream.next()
+            ops.append(nodes.Operand(operator, self.parse_binary(ADD), lineno=lineno))
+        return ops
 
     def parse_unary(self, with_filter: bool = True) -> nodes.Node:
-        token = self.stream.current
-        if token.type in ("-", "+"):
-            self.stream.next()
-            node: nodes.Node = nodes.UnaryOp(token.type, self.parse_unary(False), lineno=token.lineno)
+        """A primary expression with its postfix forms and filters, or a signed one."""
+        stream = self.stream
+        if stream.type in ("-", "+"):
+            operator, lineno = stream.type, stream.lineno
+            stream.next()
+            node: nodes.Node = nodes.UnaryOp(operator, self.parse_unary(False), lineno=lineno)
         else:
             node = self.parse_primary()
-        node = self.parse_postfix(node)
-        if with_filter:
+        if stream.type in _POSTFIX_STARTS:
+            node = self.parse_postfix(node)
+        if with_filter and stream.type in _FILTER_STARTS:
             node = self.parse_filter_expr(node)
         return node
 
     def parse_primary(self) -> nodes.Node:
-        token = self.stream.current
-        if token.type == "name":
-            self.stream.next()
-            if token.value in CONSTANT_NAMES:
-                return nodes.Const(CONSTANT_NAMES[token.value], lineno=token.lineno)
-            return nodes.Name(token.value, "load", lineno=token.lineno)
-        if token.type == "string":
-            self.stream.next()
-            parts = [token.value]
-            while self.stream.test("string"):
-                parts.append(self.stream.next().value)
-            return nodes.Const("".join(parts), lineno=token.lineno)
-        if token.type in ("integer", "float"):
-            self.stream.next()
-            return nodes.Const(token.value, lineno=token.lineno)
-        if token.type == "(":
-            self.stream.next()
+        stream = self.stream
+        token_type, value, lineno = stream.type, stream.value, stream.lineno
+        if token_type == "name":
+            stream.next()
+            if value in CONSTANT_NAMES:
+                return nodes.Const(CONSTANT_NAMES[value], lineno=lineno)
+            return nodes.Name(value, "load", lineno=lineno)
+        if token_type == "string":
+            stream.next()
+            parts = [value]
+            while stream.type == "string":
+                parts.append(stream.value)
+                stream.next()
+            return nodes.Const("".join(parts), lineno=lineno)
+        if token_type in ("integer", "float"):
+            stream.next()
+            return nodes.Const(value, lineno=lineno)
+        if token_type == "(":
+            stream.next()
             node = self.parse_tuple(explicit_parentheses=True)
-            self.stream.expect(")")
+            stream.expect(")")
             return node
-        if token.type == "[":
+        if token_type == "[":
             return self.parse_list()
-        if token.type == "{":
+        if token_type == "{":
             return self.parse_dict()
-        if token.type == EOF:
-            raise self.stream.error("unexpected end of template, expected an expression.")
-        raise self.stream.error(f"unexpected {token.describe()!r}")
+        if token_type == EOF:
+            raise stream.error("unexpected end of template, expected an expression.")
+        raise stream.error(f"unexpected {stream.describe()!r}")
 
     def parse_tuple(
         self,
@@ -520,58 +521,59 @@ class Parser:
         explicit_parentheses: bool = False,
     ) -> nodes.Node:
         """An expression, or several separated by commas as a Tuple."""
-        lineno = self.stream.current.lineno
-        if simplified:
-            parse = self.parse_primary
-        elif with_condexpr:
-            parse = self.parse_expression
-        else:
-            parse = lambda: self.parse_expression(with_condexpr=False)  # noqa: E731
+        stream = self.stream
+        lineno = stream.lineno
         items: t.List[nodes.Node] = []
         is_tuple = False
         while True:
             if items:
-                self.stream.expect(",")
+                stream.expect(",")
             if self.is_tuple_end(extra_end_rules):
                 break
-            items.append(parse())
-            if self.stream.test(","):
-                is_tuple = True
+            if simplified:
+                items.append(self.parse_primary())
+            elif with_condexpr:
+                items.append(self.parse_condexpr())
             else:
+                items.append(self.parse_binary(OR))
+            if stream.type != ",":
                 break
-            lineno = self.stream.current.lineno
+            is_tuple = True
+            lineno = stream.lineno
         if not is_tuple:
             if items:
                 return items[0]
             if not explicit_parentheses:
-                raise self.stream.error(f"Expected an expression, got '{self.stream.current.describe()}'")
+                raise stream.error(f"Expected an expression, got '{stream.describe()}'")
         return nodes.Tuple(items, "load", lineno=lineno)
 
     def is_tuple_end(self, extra_end_rules: t.Tuple[str, ...]) -> bool:
-        current = self.stream.current
-        if current.type in (VARIABLE_END, BLOCK_END, ")"):
+        stream = self.stream
+        if stream.type in (VARIABLE_END, BLOCK_END, ")"):
             return True
-        return current.type == "name" and current.value in extra_end_rules
+        return stream.type == "name" and stream.value in extra_end_rules
 
     def parse_list(self) -> nodes.Node:
-        lineno = self.stream.expect("[").lineno
+        lineno = self.stream.lineno
+        self.stream.expect("[")
         items: t.List[nodes.Node] = []
-        while not self.stream.test("]"):
+        while self.stream.type != "]":
             if items:
                 self.stream.expect(",")
-            if self.stream.test("]"):
+            if self.stream.type == "]":
                 break
             items.append(self.parse_expression())
         self.stream.expect("]")
         return nodes.List(items, lineno=lineno)
 
     def parse_dict(self) -> nodes.Node:
-        lineno = self.stream.expect("{").lineno
+        lineno = self.stream.lineno
+        self.stream.expect("{")
         items: t.List[nodes.Node] = []
-        while not self.stream.test("}"):
+        while self.stream.type != "}":
             if items:
                 self.stream.expect(",")
-            if self.stream.test("}"):
+            if self.stream.type == "}":
                 break
             key = self.parse_expression()
             self.stream.expect(":")
@@ -581,7 +583,7 @@ class Parser:
 
     def parse_postfix(self, node: nodes.Node) -> nodes.Node:
         while True:
-            token_type = self.stream.current.type
+            token_type = self.stream.type
             if token_type in (".", "["):
                 node = self.parse_subscript(node)
             elif token_type == "(":
@@ -591,10 +593,10 @@ class Parser:
 
     def parse_filter_expr(self, node: nodes.Node) -> nodes.Node:
         while True:
-            token_type = self.stream.current.type
+            token_type = self.stream.type
             if token_type == "|":
                 node = self.parse_filters(node)
-            elif token_type == "name" and self.stream.current.value == "is":
+            elif token_type == "name" and self.stream.value == "is":
                 node = self.parse_test(node)
             elif token_type == "(":
                 node = self.parse_call_args(node)
@@ -602,37 +604,41 @@ class Parser:
                 return node
 
     def parse_subscript(self, node: nodes.Node) -> nodes.Node:
-        token = self.stream.next()
-        if token.type == ".":
-            attr = self.stream.current
-            self.stream.next()
-            if attr.type == "name":
-                return nodes.Getattr(node, attr.value, lineno=token.lineno)
-            if attr.type != "integer":
-                raise self.stream.error("expected name or number", attr.lineno)
-            return nodes.Getitem(node, nodes.Const(attr.value, lineno=attr.lineno), lineno=token.lineno)
+        stream = self.stream
+        lineno = stream.lineno
+        if stream.type == ".":
+            stream.next()
+            attr_type, attr, attr_lineno = stream.type, stream.value, stream.lineno
+            stream.next()
+            if attr_type == "name":
+                return nodes.Getattr(node, attr, lineno=lineno)
+            if attr_type != "integer":
+                raise stream.error("expected name or number", attr_lineno)
+            return nodes.Getitem(node, nodes.Const(attr, lineno=attr_lineno), lineno=lineno)
+        stream.next()  # the "["
         args: t.List[nodes.Node] = []
-        while not self.stream.test("]"):
+        while stream.type != "]":
             if args:
-                self.stream.expect(",")
+                stream.expect(",")
             args.append(self.parse_subscribed())
-        self.stream.expect("]")
-        arg = args[0] if len(args) == 1 else nodes.Tuple(args, "load", lineno=token.lineno)
-        return nodes.Getitem(node, arg, lineno=token.lineno)
+        stream.expect("]")
+        arg = args[0] if len(args) == 1 else nodes.Tuple(args, "load", lineno=lineno)
+        return nodes.Getitem(node, arg, lineno=lineno)
 
     def parse_subscribed(self) -> nodes.Node:
-        lineno = self.stream.current.lineno
+        stream = self.stream
+        lineno = stream.lineno
         start = None
-        if not self.stream.test(":"):
+        if stream.type != ":":
             start = self.parse_expression()
-            if not self.stream.test(":"):
+            if stream.type != ":":
                 return start
-        self.stream.next()
+        stream.next()
         stop = None
-        if not self.stream.test("]") and not self.stream.test(",") and not self.stream.test(":"):
+        if stream.type not in ("]", ",", ":"):
             stop = self.parse_expression()
         step = None
-        if self.stream.skip_if(":") and not self.stream.test("]") and not self.stream.test(","):
+        if stream.skip_if(":") and stream.type not in ("]", ","):
             step = self.parse_expression()
         return nodes.Slice(start, stop, step, lineno=lineno)
 
@@ -649,10 +655,10 @@ class Parser:
             if not ok:
                 raise stream.error("invalid syntax for function call expression")
 
-        while not stream.test(")"):
+        while stream.type != ")":
             if not first:
                 stream.expect(",")
-                if stream.test(")"):
+                if stream.type == ")":
                     break
             first = False
             if stream.skip_if("*"):
@@ -661,11 +667,12 @@ class Parser:
             elif stream.skip_if("**"):
                 ensure(dyn_kwargs is None)
                 dyn_kwargs = self.parse_expression()
-            elif stream.current.type == "name" and stream.look().type == "=":
+            elif stream.type == "name" and stream.look()[1] == "=":
                 ensure(dyn_kwargs is None)
-                key = stream.next()
+                key, lineno = stream.value, stream.lineno
                 stream.next()
-                kwargs.append(nodes.Keyword(key.value, self.parse_expression(), lineno=key.lineno))
+                stream.next()
+                kwargs.append(nodes.Keyword(key, self.parse_expression(), lineno=lineno))
             else:
                 ensure(dyn_args is None and dyn_kwargs is None and not kwargs)
                 args.append(self.parse_expression())
@@ -673,48 +680,46 @@ class Parser:
         return args, kwargs, dyn_args, dyn_kwargs
 
     def parse_call_args(self, node: nodes.Node) -> nodes.Node:
-        lineno = self.stream.current.lineno
+        lineno = self.stream.lineno
         args, kwargs, dyn_args, dyn_kwargs = self.parse_arguments()
         return nodes.Call(node, args, kwargs, dyn_args, dyn_kwargs, lineno=lineno)
 
+    def parse_dotted_name(self) -> str:
+        """A filter or test name, which may be dotted (``a.b``)."""
+        name = self.stream.expect("name")
+        while self.stream.skip_if("."):
+            name += "." + self.stream.expect("name")
+        return name
+
     def parse_filter_call(self, node: t.Optional[nodes.Node]) -> nodes.Node:
-        token = self.stream.expect("name")
-        name = token.value
-        while self.stream.test("."):
-            self.stream.next()
-            name += "." + self.stream.expect("name").value
+        lineno = self.stream.lineno
+        name = self.parse_dotted_name()
         args: t.List[nodes.Node] = []
         kwargs: t.List[nodes.Node] = []
         dyn_args = dyn_kwargs = None
-        if self.stream.test("("):
+        if self.stream.type == "(":
             args, kwargs, dyn_args, dyn_kwargs = self.parse_arguments()
-        return nodes.Filter(node, name, args, kwargs, dyn_args, dyn_kwargs, lineno=token.lineno)
+        return nodes.Filter(node, name, args, kwargs, dyn_args, dyn_kwargs, lineno=lineno)
 
     def parse_test(self, node: nodes.Node) -> nodes.Node:
-        token = self.stream.expect("name", "is")
-        negated = self.stream.skip_if("name", "not")
-        name = self.stream.expect("name").value
-        while self.stream.test("."):
-            self.stream.next()
-            name += "." + self.stream.expect("name").value
+        stream = self.stream
+        lineno = stream.lineno
+        stream.expect("name", "is")
+        negated = stream.skip_if("name", "not")
+        name = self.parse_dotted_name()
         args: t.List[nodes.Node] = []
         kwargs: t.List[nodes.Node] = []
         dyn_args = dyn_kwargs = None
-        current = self.stream.current
-        if current.type == "(":
+        if stream.type == "(":
             args, kwargs, dyn_args, dyn_kwargs = self.parse_arguments()
-        elif current.type in _TEST_ARGUMENT_STARTS and not (current.type == "name" and current.value in _NOT_A_TEST_ARGUMENT):
-            if current.type == "name" and current.value == "is":
-                raise self.stream.error("You cannot chain multiple tests with is")
+        elif stream.type in _TEST_ARGUMENT_STARTS and not (stream.type == "name" and stream.value in _NOT_A_TEST_ARGUMENT):
+            if stream.type == "name" and stream.value == "is":
+                raise stream.error("You cannot chain multiple tests with is")
             args = [self.parse_postfix(self.parse_primary())]
-        result: nodes.Node = nodes.Test(node, name, args, kwargs, dyn_args, dyn_kwargs, lineno=token.lineno)
+        result: nodes.Node = nodes.Test(node, name, args, kwargs, dyn_args, dyn_kwargs, lineno=lineno)
         if negated:
-            result = nodes.UnaryOp("not", result, lineno=token.lineno)
+            result = nodes.UnaryOp("not", result, lineno=lineno)
         return result
-
-
-def _is_context(token: Token) -> bool:
-    return token.type == "name" and token.value == "context"
 
 
 def _is_blank(statement: nodes.Node) -> bool:

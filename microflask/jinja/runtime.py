@@ -7,6 +7,7 @@ rewritten here to point at template lines. Nothing here parses or compiles.
 """
 from __future__ import annotations
 
+import operator
 import sys
 import typing as t
 from types import CodeType, TracebackType
@@ -122,6 +123,10 @@ class Context:
             return self.parent[key]
         return self.environment.undefined(name=key)
 
+    def resolve_names(self, *keys: str) -> t.Iterator[t.Any]:
+        """``resolve`` for each of ``keys``: the line a template function starts with."""
+        return map(self.resolve, keys)
+
     def resolve_or_missing(self, key: str) -> t.Any:
         if key in self.vars:
             return self.vars[key]
@@ -163,6 +168,10 @@ class Context:
         context.eval_ctx = self.eval_ctx
         context.blocks.update((name, list(funcs)) for name, funcs in self.blocks.items())
         return context
+
+    def render_block(self, name: str) -> t.Iterable[str]:
+        """The output of the block ``name``: its most derived version, the top of its stack."""
+        return self.blocks[name][0](self)
 
     def super(self, name: str, current: t.Callable[..., t.Any]) -> t.Any:
         """The block ``name`` one level up from ``current``, for ``{{ super() }}``."""
@@ -455,6 +464,39 @@ def inherit_blocks(context: Context, parent: "Template") -> None:
     """After ``{% extends %}``: the parent's blocks go below this template's."""
     for name, func in parent.blocks.items():
         context.blocks.setdefault(name, []).append(func)
+
+
+def lookup_in(registry: t.Mapping[str, t.Any]) -> t.Callable[..., t.Any]:
+    """A function giving ``registry[name]`` for one name, a tuple of values for several.
+
+    A compiled template binds the filters and tests it uses with it, one
+    line per kind: ``filter_upper, filter_join = filters('upper', 'join')``.
+    """
+
+    def lookup(*names: str) -> t.Any:
+        return operator.itemgetter(*names)(registry)
+
+    return lookup
+
+
+def render_text(text: str) -> t.Callable[[Context], t.Tuple[str, ...]]:
+    """The render function of a block (or template) that writes only ``text``.
+
+    The compiler uses it instead of writing a function whose body would be
+    one constant: there is nothing to compile, and nothing that can fail.
+    """
+    output = (text,) if text else ()
+
+    def render(context: Context) -> t.Tuple[str, ...]:
+        return output
+
+    return render
+
+
+def extend(context: Context, parent: "Template") -> t.Iterable[str]:
+    """The output of a template that only extends ``parent``: the parent's, with the child's blocks."""
+    inherit_blocks(context, parent)
+    return parent.root_render_func(context)
 
 
 def fail(message: str) -> t.NoReturn:
