@@ -225,6 +225,14 @@ def _decode_rfc2231_pieces(pieces: t.List[t.Tuple[bool, str]]) -> str:
     return "".join(text)
 
 
+# "type/subtype" and at most one "; name=token" parameter: no quotes, no
+# RFC 2231 "name*" forms, nothing for the general parser to decode.
+_SIMPLE_OPTIONS_HEADER_RE = re.compile(
+    r"([!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+)"
+    r"(?:; ?([!#$%&'+.^_`|~0-9A-Za-z-]+)=([!#$%&'*+.^_`|~0-9A-Za-z-]+))?"
+)
+
+
 def parse_options_header(value: t.Optional[str]) -> t.Tuple[str, t.Dict[str, t.Optional[str]]]:
     """Split ``text/html; charset="utf-8"`` into ``("text/html", {"charset": "utf-8"})``.
 
@@ -235,6 +243,10 @@ def parse_options_header(value: t.Optional[str]) -> t.Tuple[str, t.Dict[str, t.O
     """
     if not value:
         return "", {}
+    simple = _SIMPLE_OPTIONS_HEADER_RE.fullmatch(value)
+    if simple is not None:  # the usual Content-Type: read without the general loop
+        mimetype, key, option = simple.groups()
+        return mimetype.lower(), ({} if key is None else {key.lower(): option})
     position = value.find(";")
     if position == -1:
         return value.strip().lower(), {}
@@ -840,6 +852,11 @@ _UNSAFE_ATTRIBUTE_RE = re.compile(r"[;,\x00-\x1f\x7f]")
 _SAMESITE_VALUES = ("Strict", "Lax", "None")
 
 
+# A value made only of cookie-octets, sent as it is: the usual case, such as
+# a session's base64, is recognised without encoding the str to bytes.
+_BARE_COOKIE_VALUE_RE = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*")
+
+
 def _quote_cookie_value(value: bytes) -> str:
     if not value.translate(None, _COOKIE_OCTETS):
         return value.decode("ascii")
@@ -880,9 +897,9 @@ _PLAIN_PATH_RE = re.compile(r"[A-Za-z0-9/._~!$&'()*+=:@%-]*\Z")
 
 
 def _cookie_path(path: str) -> str:
-    _check_cookie_attribute("path", path)
-    if _PLAIN_PATH_RE.match(path):
+    if _PLAIN_PATH_RE.match(path):  # none of these characters is unsafe
         return path
+    _check_cookie_attribute("path", path)
     from .urls import iri_to_uri
 
     return iri_to_uri(path)
@@ -930,9 +947,10 @@ def dump_cookie(
         key = key.decode("latin-1")
     if not key or not _TOKEN_CHARS.issuperset(key):
         raise ValueError(f"a cookie name must be a non-empty HTTP token (letters, digits, !#$%&'*+-.^_`|~), got {key!r}")
-    if isinstance(value, str):
-        value = value.encode(charset)
-    parts = [f"{key}={_quote_cookie_value(value)}"]
+    if isinstance(value, str) and _BARE_COOKIE_VALUE_RE.fullmatch(value):
+        parts = [f"{key}={value}"]
+    else:
+        parts = [f"{key}={_quote_cookie_value(value.encode(charset) if isinstance(value, str) else value)}"]
 
     if domain is not None:
         parts.append(f"Domain={_cookie_domain(domain)}")
@@ -949,7 +967,7 @@ def dump_cookie(
     if httponly:
         parts.append("HttpOnly")
     if path is not None:
-        parts.append(f"Path={_cookie_path(path)}")
+        parts.append("Path=/" if path == "/" else f"Path={_cookie_path(path)}")
     if samesite is not None:
         samesite = samesite.title()
         if samesite not in _SAMESITE_VALUES:
@@ -976,6 +994,13 @@ def _header_bytes(value: str, charset: str) -> bytes:
         return value.encode(charset)
 
 
+# Charsets that decode ASCII bytes to the same text.
+_ASCII_CHARSETS = frozenset(("utf-8", "utf8", "latin-1", "latin1", "iso-8859-1", "ascii"))
+
+# What bytes.strip() removes: str.strip() would also remove \x1c-\x1f.
+_ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
+
+
 def parse_cookie(
     header_or_environ: t.Union[str, bytes, WSGIEnvironment, None],
     charset: str = "utf-8",
@@ -989,16 +1014,28 @@ def parse_cookie(
     cookie, which another site may be able to set, must never pass for a
     named one. Pairs are split on ``;`` only, as browsers send them.
     """
-    from .datastructures.structures import MultiDict
+    if cls is None:
+        # Imported here: the datastructures package imports this module.
+        from .datastructures.structures import MultiDict
 
-    factory: t.Type[MultiDict] = MultiDict if cls is None else cls
+        cls = MultiDict
     header = header_or_environ
     if isinstance(header, dict):
         header = header.get("HTTP_COOKIE", "")
     if not header:
-        return factory()
-    raw = _header_bytes(header, charset) if isinstance(header, str) else header
+        return cls()
     pairs = []
+    if isinstance(header, str) and header.isascii() and '"' not in header and charset in _ASCII_CHARSETS:
+        # The usual header: ASCII without quoted values. Its pairs are cut
+        # from the str, as encoding it and decoding each piece would give the
+        # same text; str.strip is told which whitespace bytes.strip removes.
+        for chunk in header.split(";"):
+            name, equals, value = chunk.partition("=")
+            name = name.strip(_ASCII_WHITESPACE)
+            if equals and name:
+                pairs.append((name, value.strip(_ASCII_WHITESPACE)))
+        return cls(pairs)
+    raw = _header_bytes(header, charset) if isinstance(header, str) else header
     for chunk in raw.split(b";"):
         name, equals, value = chunk.partition(b"=")
         name = name.strip()
@@ -1006,7 +1043,7 @@ def parse_cookie(
             continue
         value = _unquote_cookie_value(value.strip())
         pairs.append((name.decode(charset, errors), value.decode(charset, errors)))
-    return factory(pairs)
+    return cls(pairs)
 
 
 # -- authentication -----------------------------------------------------------

@@ -64,11 +64,19 @@ class SecureCookieSession(CallbackDict, SessionMixin):  # type: ignore[misc]
     accessed = False
 
     def __init__(self, initial: t.Union[t.Mapping[str, t.Any], t.Iterable[t.Tuple[str, t.Any]], None] = None) -> None:
-        super().__init__(initial, _record_change)
+        # CallbackDict.__init__(initial, _record_change), without its two
+        # calls through super(): one session is made per request.
+        dict.__init__(self, initial or ())
+        self.on_update = _record_change
 
     def __getitem__(self, key: str) -> t.Any:
         self.accessed = True
         return dict.__getitem__(self, key)
+
+    def __setitem__(self, key: str, value: t.Any) -> None:
+        # The usual write, made without CallbackDict's two calls to reach _record_change.
+        dict.__setitem__(self, key, value)
+        self.modified = self.accessed = True
 
     def get(self, key: str, default: t.Any = None) -> t.Any:
         self.accessed = True
@@ -205,12 +213,13 @@ class SecureCookieSessionInterface(SessionInterface):
         if isinstance(fallbacks, (str, bytes)):
             # Taken as a list, "old-key" would make each letter a valid key.
             raise TypeError("SECRET_KEY_FALLBACKS must be a list of keys, not a single str or bytes")
-        keys = (secret_key, *fallbacks)
-        cache_key = (keys, self.salt, self.key_derivation, self.digest_method, self.serializer)
+        # The keys, then the four settings: a flat tuple, as the settings are
+        # always the last four items it cannot be read two ways.
+        cache_key = (secret_key, *fallbacks, self.salt, self.key_derivation, self.digest_method, self.serializer)
         serializer = self._serializers.get(cache_key)
         if serializer is None:
             serializer = URLSafeTimedSerializer(
-                list(keys),
+                [secret_key, *fallbacks],
                 salt=self.salt,
                 serializer=self.serializer,
                 signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
@@ -279,8 +288,9 @@ class SecureCookieSessionInterface(SessionInterface):
 
 def _vary_on_cookie(response: "Response") -> None:
     """Add ``Cookie`` to the ``Vary`` header. Most responses have none yet,
-    and setting it directly skips parsing and rewriting the header set."""
-    if "Vary" in response.headers:
+    and adding it directly skips parsing and rewriting the header set."""
+    headers = response.headers
+    if "Vary" in headers:
         response.vary.add("Cookie")
     else:
-        response.headers["Vary"] = "Cookie"
+        headers.add("Vary", "Cookie")

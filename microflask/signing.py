@@ -123,11 +123,42 @@ def _inflate_unverified(data: bytes) -> bytes:
     return zlib.decompressobj().decompress(data, _UNVERIFIED_INFLATE_LIMIT)
 
 
-def _signature(keyed_mac: t.Any, value: bytes) -> bytes:
-    """The base64 HMAC of ``value``, from a copy of an HMAC object that holds only the key."""
-    mac = keyed_mac.copy()
-    mac.update(value)
-    return _b64encode(mac.digest())
+# HMAC's inner and outer pads (RFC 2104) as byte translation tables: the key
+# translated by one is the key XORed with that pad's byte, 0x36 or 0x5C.
+_INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
+_OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))
+
+# A key's two HMAC hashes, each already fed its padded key: see _keyed_hashes.
+KeyedHashes = t.Tuple[t.Any, t.Any]
+
+
+def _keyed_hashes(key: bytes, digest_method: t.Callable[..., t.Any]) -> KeyedHashes:
+    """The inner and outer hash of HMAC(``key``), each fed its padded key.
+
+    HMAC(K, m) = H((K ^ opad) + H((K ^ ipad) + m)), with K padded with zero
+    bytes to the hash's block size (hashed first if longer). Feeding the
+    padded keys once and copying the two hashes for every message is what
+    the ``hmac`` module does too, minus its Python wrapper around each step.
+    """
+    inner = digest_method()
+    outer = digest_method()
+    block_size = inner.block_size
+    if len(key) > block_size:
+        key = digest_method(key).digest()
+    key = key.ljust(block_size, b"\0")
+    inner.update(key.translate(_INNER_PAD))
+    outer.update(key.translate(_OUTER_PAD))
+    return inner, outer
+
+
+def _signature(keyed_hashes: KeyedHashes, value: bytes) -> bytes:
+    """The base64 HMAC of ``value`` under the key of ``keyed_hashes`` (``_b64encode`` inlined)."""
+    inner, outer = keyed_hashes
+    inner = inner.copy()
+    inner.update(value)
+    outer = outer.copy()
+    outer.update(inner.digest())
+    return binascii.b2a_base64(outer.digest(), newline=False).rstrip(b"=").translate(_TO_URLSAFE)
 
 
 def _int_to_bytes(number: int) -> bytes:
@@ -189,23 +220,14 @@ class Signer:
         self.salt = b"itsdangerous.Signer" if salt is None else _want_bytes(salt)
         self.key_derivation = key_derivation or self.default_key_derivation
         self.digest_method = digest_method or self.default_digest_method
-        # Imported here rather than at the top: hashlib and hmac load OpenSSL,
-        # which costs milliseconds that an app without sessions need not pay.
-        import hashlib
+        # Imported here rather than at the top: hmac loads OpenSSL, which
+        # costs milliseconds that an app without sessions need not pay.
         import hmac
 
         self._compare_digest = hmac.compare_digest
-        # An HMAC object is given a digest by name when that names the same
-        # hash (a blake2b of another size would not be): OpenSSL then does
-        # all the work, without calling back into Python.
-        probe = self.digest_method()
-        name = getattr(probe, "name", None)
-        digest: t.Any = self.digest_method
-        if name in hashlib.algorithms_available and hashlib.new(name).digest_size == probe.digest_size:
-            digest = name
-        # One HMAC per key, keyed once: each signature copies its key's
-        # prepared state instead of deriving the key and re-keying the hash.
-        self._macs = [hmac.new(self.derive_key(key), digestmod=digest) for key in self.secret_keys]
+        # Each key is derived and fed to its hashes once; every signature
+        # then only copies them (see _keyed_hashes).
+        self._keyed = [_keyed_hashes(self.derive_key(key), self.digest_method) for key in self.secret_keys]
 
     @property
     def secret_key(self) -> bytes:
@@ -232,7 +254,7 @@ class Signer:
 
     def get_signature(self, value: t.Union[str, bytes]) -> bytes:
         """The base64 signature of ``value`` made with the signing key."""
-        return _signature(self._macs[0], _want_bytes(value))
+        return _signature(self._keyed[0], value.encode("utf-8") if isinstance(value, str) else value)
 
     def sign(self, value: t.Union[str, bytes]) -> bytes:
         """``value + sep + signature``."""
@@ -246,16 +268,19 @@ class Signer:
         spelling is accepted; ``compare_digest`` takes as long whatever the
         first wrong character, so timing tells an attacker nothing.
         """
-        value = _want_bytes(value)
-        sig = _want_bytes(sig)
-        for mac in self._macs:
-            if self._compare_digest(_signature(mac, value), sig):
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        if isinstance(sig, str):
+            sig = sig.encode("utf-8")
+        for keyed in self._keyed:
+            if self._compare_digest(_signature(keyed, value), sig):
                 return True
         return False
 
     def unsign(self, signed_value: t.Union[str, bytes]) -> bytes:
         """The value of ``signed_value``; ``BadSignature`` if it was not signed with our keys."""
-        signed_value = _want_bytes(signed_value)
+        if isinstance(signed_value, str):
+            signed_value = signed_value.encode("utf-8")
         value, sep, sig = signed_value.rpartition(self.sep)
         if not sep:
             raise BadSignature(f"No {self.sep!r} found in value")
@@ -288,9 +313,19 @@ class TimestampSigner(Signer):
         """``ts`` as an aware UTC datetime."""
         return datetime.fromtimestamp(ts, tz=timezone.utc)
 
+    # The last timestamp signed and its base64, replaced together (one
+    # assignment, so threads never see a timestamp with another's text).
+    _last_timestamp: t.Tuple[int, bytes] = (-1, b"")
+
     def sign(self, value: t.Union[str, bytes]) -> bytes:
         """``value + sep + timestamp + sep + signature``; the signature covers the timestamp."""
-        value = _want_bytes(value) + self.sep + _b64encode(_int_to_bytes(self.get_timestamp()))
+        timestamp = self.get_timestamp()
+        last = self._last_timestamp
+        if last[0] != timestamp:  # encoded once per second, however many values are signed in it
+            last = self._last_timestamp = (timestamp, _b64encode(_int_to_bytes(timestamp)))
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        value += self.sep + last[1]
         return value + self.sep + self.get_signature(value)
 
     def unsign(
@@ -397,7 +432,14 @@ class URLSafeSerializer:
 
     def dump_payload(self, obj: t.Any) -> bytes:
         """``obj`` serialised, compressed if that helps, and base64-encoded (not signed)."""
-        data = _want_bytes(self.serializer.dumps(obj))
+        data = self.serializer.dumps(obj)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        # Every payload is compressed to see whether that helps, as in
+        # itsdangerous. No cheap test could skip it: zlib adds 6 bytes (header
+        # and checksum), so only a payload of 12 bytes or more can shrink at
+        # all, but from there on a short repetitive one can, and only
+        # compressing tells which ones do.
         compressed = zlib.compress(data)
         if len(compressed) < len(data) - 1:
             return b"." + _b64encode(compressed)

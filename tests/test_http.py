@@ -1,5 +1,6 @@
 """microflask.http: header text to Python values and back, and hostile input."""
 import base64
+import random
 import time
 import warnings
 from datetime import date, datetime, timedelta, timezone
@@ -646,6 +647,42 @@ def test_dump_cookie_quotes_only_values_outside_the_cookie_octets():
     assert dump_cookie("a", "é", path=None) == 'a="\\303\\251"'
 
 
+def test_each_ascii_character_is_sent_bare_only_if_it_is_a_cookie_octet():
+    # RFC 6265 cookie-octets: "!", "#" to "+", "-" to ":", "<" to "[", "]" to "~".
+    octets = {chr(code) for code in [0x21, *range(0x23, 0x2C), *range(0x2D, 0x3B), *range(0x3C, 0x5C), *range(0x5D, 0x7F)]}
+    for code in range(128):
+        char = chr(code)
+        pair = dump_cookie("k", char, path=None)
+        assert (pair == f"k={char}") == (char in octets), repr(char)
+        assert parse_cookie(pair)["k"] == char
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "a=b; c=d",
+        " a = b ;\tc=d\t",
+        "a=\x1cb\x1c; \x1fc=d",  # not whitespace to bytes.strip, so kept
+        "a=\x0bb\x0c; c=\rd\n",
+        "=x; a; b=; ;; c=1=2",
+        "a=b,c; d=e f",
+        'a="quoted \\"; b=\\',
+        "",
+    ],
+)
+def test_a_header_reads_the_same_as_its_bytes(header):
+    assert parse_cookie(header) == parse_cookie(header.encode("latin-1"))
+    assert parse_cookie(header, charset="utf-16") == parse_cookie(header.encode("latin-1"), charset="utf-16")
+
+
+def test_random_headers_read_the_same_as_their_bytes():
+    rng = random.Random(5)
+    alphabet = 'ab=; \t\x0b\x1c\x1f",\\x'
+    for _ in range(3000):
+        header = "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
+        assert parse_cookie(header) == parse_cookie(header.encode("latin-1")), repr(header)
+
+
 def test_parse_cookie_reads_a_header_an_environ_or_bytes():
     expected = MultiDict([("a", "b"), ("c", 'd"e'), ("a", "f")])
 
@@ -835,3 +872,16 @@ def test_many_accept_entries_and_offers_stay_fast():
 
     assert accept.best_match([f"type{i}/sub" for i in range(9, 2000, 100)]) == "type9/sub"
     assert time.perf_counter() - started < 3
+
+
+def test_simple_content_types_read_like_the_general_parser_would():
+    # The common "type/subtype; key=token" form takes a regex fast path.
+    assert parse_options_header("Text/HTML; Charset=UTF-8") == ("text/html", {"charset": "UTF-8"})
+    assert parse_options_header("multipart/form-data; boundary=--a'b") == (
+        "multipart/form-data",
+        {"boundary": "--a'b"},
+    )
+    assert parse_options_header("text/plain;charset=utf-8") == ("text/plain", {"charset": "utf-8"})
+    # Quoted values and RFC 2231 names still go through the general parser.
+    assert parse_options_header('text/plain; name="a b"') == ("text/plain", {"name": "a b"})
+    assert parse_options_header("text/plain; name*=UTF-8''caf%C3%A9") == ("text/plain", {"name": "café"})

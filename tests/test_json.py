@@ -86,6 +86,46 @@ def test_provider_attributes_change_the_defaults(app):
     assert app.json.dumps({"b": "é", "a": 1}) == '{"b": "é", "a": 1}'
 
 
+def test_provider_settings_changed_after_use_apply_to_the_next_call(app):
+    # dumps reuses an encoder per set of options; the provider's settings are part of that set.
+    assert app.json.dumps({"b": 1, "a": "é"}) == '{"a": "\\u00e9", "b": 1}'
+    app.json.sort_keys = False
+    assert app.json.dumps({"b": 1, "a": "é"}) == '{"b": 1, "a": "\\u00e9"}'
+    app.json.ensure_ascii = False
+    assert app.json.dumps({"b": 1, "a": "é"}) == '{"b": 1, "a": "é"}'
+    app.json.sort_keys = True
+    assert app.json.dumps({"b": 1, "a": "é"}, separators=(",", ":")) == '{"a":"é","b":1}'
+
+
+def test_dumps_takes_every_option_json_dumps_takes(app):
+    assert app.json.dumps([1, {"a": 2}], separators=[",", ":"]) == '[1,{"a":2}]'  # a list: unhashable
+    assert app.json.dumps({"a": 1}, indent=2) == '{\n  "a": 1\n}'
+    for indent in range(40):  # many option sets: each still gets its own output
+        assert app.json.dumps([1], indent=indent) == json.dumps([1], indent=indent)
+
+    class Shouting(json.JSONEncoder):
+        def encode(self, o):
+            return super().encode(o).upper()
+
+    assert app.json.dumps({"a": "b"}, cls=Shouting) == '{"A": "B"}'
+    with pytest.raises(TypeError, match="no_such_option"):
+        app.json.dumps({}, no_such_option=True)
+
+
+@pytest.mark.parametrize("text", ['{"a": [1, 2]}', ' {"a": 1}', '{"a": 1}\n', "\t[1, 2] ", '"x"', "1", "null"])
+def test_loads_reads_what_json_loads_reads(app, text):
+    assert app.json.loads(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1} x', "", " ", "\ufeff{}", '{"a": 1}{}', "[1,", "[1] ]"])
+def test_loads_refuses_what_json_loads_refuses_with_the_same_message(app, text):
+    with pytest.raises(json.JSONDecodeError) as ours:
+        app.json.loads(text)
+    with pytest.raises(json.JSONDecodeError) as stdlib:
+        json.loads(text)
+    assert str(ours.value) == str(stdlib.value)
+
+
 def test_loads_accepts_str_and_bytes(app):
     assert app.json.loads('{"a": [1, 2]}') == {"a": [1, 2]}
     assert app.json.loads('{"a": "é"}'.encode()) == {"a": "é"}

@@ -169,6 +169,86 @@ class TagOrderedDict(JSONTag):
         return collections.OrderedDict(value)
 
 
+class NeverTag(JSONTag):
+    """Accepts nothing: a serializer with it added asks each of its tags in turn."""
+
+    __slots__ = ()
+
+    def check(self, value):
+        return False
+
+
+class PlainStr(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": 1, "b": [1, 2.5, None, True, False, "x"]},
+        {" t": 1},
+        {" t": 1, "x": 2},
+        {"nested": {" di": {"k": (1, b"x")}}},
+        [{"a": (1,)}, b"x", [], {}],
+        {"m": Markup("<b>"), "s": PlainStr("plain"), "d": datetime(2020, 1, 2, 3, 4, 5)},
+        collections.OrderedDict(b=1, a=(2,)),
+        ["é", {"k": {"k2": [[None]]}}],
+        {1: "an int key"},
+        "text",
+        3,
+    ],
+)
+def test_the_default_tags_give_what_asking_each_tag_in_turn_gives(value):
+    default = TaggedJSONSerializer()
+    general = TaggedJSONSerializer()
+    general.register(NeverTag)
+
+    assert default.tag(value) == general.tag(value)
+    assert default.dumps(value) == general.dumps(value)
+    assert default.loads(default.dumps(value)) == general.loads(general.dumps(value))
+
+
+class TagInt(JSONTag):
+    """Ints as text, to show that a tag put first is asked about plain values."""
+
+    __slots__ = ()
+    key = " i"
+
+    def check(self, value):
+        return type(value) is int
+
+    def to_json(self, value):
+        return str(value)
+
+    def to_python(self, value):
+        return int(value)
+
+
+def test_a_tag_registered_first_is_asked_about_plain_values_too(serializer):
+    serializer.register(TagInt, index=0)
+
+    text = serializer.dumps({"n": 1, "l": [2, "x"]})
+    assert text == '{"n":{" i":"1"},"l":[{" i":"2"},"x"]}'
+    assert serializer.loads(text) == {"n": 1, "l": [2, "x"]}
+
+
+def test_a_tag_put_into_the_order_list_directly_is_asked_too(serializer):
+    serializer.order.insert(0, TagInt(serializer))
+    assert serializer.dumps([1]) == '[{" i":"1"}]'
+
+
+def test_a_subclass_that_overrides_tag_sees_every_value():
+    seen = []
+
+    class Recording(TaggedJSONSerializer):
+        def tag(self, value):
+            seen.append(value)
+            return super().tag(value)
+
+    assert Recording().dumps({"a": [1, "x"], "b": (2,)}) == '{"a":[1,"x"],"b":{" t":[2]}}'
+    assert seen == [{"a": [1, "x"], "b": (2,)}, [1, "x"], 1, "x", (2,), 2]
+
+
 def test_custom_tag_registered_with_index_goes_before_the_general_one(serializer):
     serializer.register(TagOrderedDict, index=0)
     ordered = collections.OrderedDict([("b", (1,)), ("a", b"x")])

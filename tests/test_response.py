@@ -623,6 +623,31 @@ def test_max_cookie_size_is_configurable_per_class():
         Response().set_cookie("name", "a value that is too long")
 
 
+def test_max_cookie_size_may_be_a_property():
+    # How a framework can make the limit follow its configuration.
+    class ConfiguredResponse(Response):
+        limit = 4093
+
+        @property
+        def max_cookie_size(self):
+            return self.limit
+
+    ConfiguredResponse.limit = 20
+    with pytest.warns(UserWarning, match="over the limit of 20 bytes"):
+        ConfiguredResponse().set_cookie("name", "a value that is too long")
+
+
+def test_a_cookie_value_cannot_add_header_lines():
+    response = Response("body", headers={"X-Before": "1"})
+    response.set_cookie("a", "x\r\nSet-Cookie: evil=1\x00")
+
+    status, headers, body = send(response)
+    (cookie,) = headers.getlist("Set-Cookie")
+    assert "\r" not in cookie and "\n" not in cookie and "\x00" not in cookie
+    assert cookie.startswith('a="x\\015\\012Set-Cookie: evil=1\\000";')
+    assert headers["X-Before"] == "1"
+
+
 # -- ETags -----------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import zlib
 from datetime import datetime, timezone
@@ -82,6 +83,17 @@ def test_a_digest_method_that_is_not_a_plain_named_hash():
         return hashlib.blake2b(data, digest_size=20)
 
     assert Signer(KEY, digest_method=blake2b_160).sign("hello") == b"hello._313ST6WT9DbehkpAAH-JQJ_ybY"
+
+
+@pytest.mark.parametrize("length", [1, 63, 64, 65, 100, 200])
+@pytest.mark.parametrize("digest", [hashlib.sha1, hashlib.sha256, hashlib.sha512])
+def test_signatures_are_the_hmac_of_the_value_for_keys_of_any_length(length, digest):
+    # Keys longer than the hash's block are hashed first, as HMAC requires.
+    key = bytes(range(length))
+    signer = Signer(key, key_derivation="none", digest_method=digest)
+
+    expected = base64.urlsafe_b64encode(hmac.new(key, b"value", digest).digest()).rstrip(b"=")
+    assert signer.get_signature("value") == expected
 
 
 def test_str_and_bytes_keys_and_values_are_the_same():
@@ -177,6 +189,18 @@ def test_timestamp_signature_matches_itsdangerous(clock):
     assert signer.unsign(token) == b"hello"
     signed_at = datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
     assert signer.unsign(token, return_timestamp=True) == (b"hello", signed_at)
+
+
+def test_each_signature_carries_the_second_it_was_made_in(clock):
+    signer = TimestampSigner(KEY)
+    first = signer.sign("hello")
+    clock.now = SIGNED_AT + 1
+    second = signer.sign("hello")
+    clock.now = SIGNED_AT
+    third = signer.sign("hello")
+
+    assert first == third != second
+    assert signer.unsign(second, return_timestamp=True)[1] == datetime.fromtimestamp(SIGNED_AT + 1, timezone.utc)
 
 
 def test_max_age_refuses_old_values(clock):

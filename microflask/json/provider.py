@@ -90,6 +90,14 @@ def _default(o: t.Any) -> t.Any:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
+# The decoder json.loads uses when given no options.
+_DECODER = json.JSONDecoder()
+
+# Enough for every option set an app uses; more means options that vary
+# freely (an ``indent`` per call, say), and the cache starts over.
+_MAX_CACHED_ENCODERS = 16
+
+
 class DefaultJSONProvider(JSONProvider):
     """JSON with the standard library's ``json`` module, for more types.
 
@@ -118,16 +126,48 @@ class DefaultJSONProvider(JSONProvider):
     #: The mimetype that ``response()`` sets.
     mimetype = "application/json"
 
+    def __init__(self, app: "Flask") -> None:
+        super().__init__(app)
+        # Encoders by the options they were made with (see ``dumps``).
+        self._encoders: t.Dict[t.Tuple[t.Any, ...], json.JSONEncoder] = {}
+
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
         """``json.dumps(obj, **kwargs)``, with ``default``, ``ensure_ascii`` and
         ``sort_keys`` taken from this provider unless given."""
-        kwargs.setdefault("default", self.default)
-        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
-        kwargs.setdefault("sort_keys", self.sort_keys)
-        return json.dumps(obj, **kwargs)
+        # ``json.dumps`` builds a new ``JSONEncoder`` for every call with
+        # options; an encoder keeps no state between calls, so one per set of
+        # options is reused. The provider's settings are part of the key, read
+        # afresh on each call, so changing ``sort_keys`` at runtime still works.
+        options = (self.default, self.ensure_ascii, self.sort_keys, *kwargs.items())
+        cacheable = True
+        try:
+            encoder = self._encoders.get(options)
+        except TypeError:  # an unhashable option, such as separators given as a list
+            encoder, cacheable = None, False
+        if encoder is None:
+            kwargs.setdefault("default", self.default)
+            kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+            kwargs.setdefault("sort_keys", self.sort_keys)
+            # An encoder class of the caller's may keep state between calls: not shared.
+            if not cacheable or "cls" in kwargs:
+                return json.dumps(obj, **kwargs)
+            encoder = json.JSONEncoder(**kwargs)
+            if len(self._encoders) >= _MAX_CACHED_ENCODERS:
+                self._encoders.clear()
+            self._encoders[options] = encoder
+        return encoder.encode(obj)
 
     def loads(self, s: t.Union[str, bytes], **kwargs: t.Any) -> t.Any:
         """``json.loads(s, **kwargs)``; ``s`` may be a str or bytes."""
+        if not kwargs and isinstance(s, str):
+            # The usual document, with no space around it, is read in one
+            # step; anything else (space, extra data, errors) by json.loads.
+            try:
+                obj, end = _DECODER.raw_decode(s)
+            except ValueError:
+                end = -1
+            if end == len(s):
+                return obj
         return json.loads(s, **kwargs)
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> "Response":

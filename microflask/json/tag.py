@@ -12,6 +12,7 @@ import sys
 import typing as t
 from datetime import datetime
 
+from ..globals import _cv_app
 from ..http import http_date, parse_date
 from ..markup import Markup
 from . import dumps as _json_dumps
@@ -237,6 +238,23 @@ class TagDateTime(JSONTag):
         return moment
 
 
+# The tag classes a new serializer starts with, in their order.
+_BUILTIN_TAG_ORDER: t.List[t.Type[JSONTag]] = [
+    TagDict,
+    PassDict,
+    TagTuple,
+    PassList,
+    TagBytes,
+    TagMarkup,
+    TagUUID,
+    TagDateTime,
+]
+
+# Values of these exact types are written as they are: no default tag claims
+# them (a subclass such as a str with ``__html__`` is a different type).
+_UNTAGGED_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
 class TaggedJSONSerializer:
     """JSON that round-trips dicts, lists, tuples, bytes, Markup, UUIDs and datetimes.
 
@@ -245,20 +263,11 @@ class TaggedJSONSerializer:
     cookie the other wrote. Add a type with ``register``.
     """
 
-    __slots__ = ("tags", "order")
+    __slots__ = ("tags", "order", "_default_order")
 
     #: The tags every new serializer starts with, in the order they are tried.
     #: Containers come first; ``TagDict`` must come before ``PassDict``.
-    default_tags: t.List[t.Type[JSONTag]] = [
-        TagDict,
-        PassDict,
-        TagTuple,
-        PassList,
-        TagBytes,
-        TagMarkup,
-        TagUUID,
-        TagDateTime,
-    ]
+    default_tags: t.List[t.Type[JSONTag]] = list(_BUILTIN_TAG_ORDER)
 
     def __init__(self) -> None:
         #: The tags that have a key, by key: what ``untag`` looks up.
@@ -267,6 +276,15 @@ class TaggedJSONSerializer:
         self.order: t.List[JSONTag] = []
         for tag_class in self.default_tags:
             self.register(tag_class)
+        # ``tag`` finds a default tag by the value's type while ``order`` is
+        # still this list of the built-in tags: any change to it (``register``
+        # adds or replaces a tag object) makes the comparison fail, and ``tag``
+        # falls back to asking each tag in turn. A subclass that overrides
+        # ``tag`` always takes that way, so its ``tag`` sees every value.
+        by_type = [type(tag) for tag in self.order] == _BUILTIN_TAG_ORDER and (
+            type(self).tag is TaggedJSONSerializer.tag
+        )
+        self._default_order = list(self.order) if by_type else None
 
     def register(self, tag_class: t.Type[JSONTag], force: bool = False, index: t.Optional[int] = None) -> None:
         """Add ``tag_class(self)`` to the tags that ``tag`` tries.
@@ -295,10 +313,35 @@ class TaggedJSONSerializer:
 
         Values no tag accepts (str, numbers, None...) are returned as they are.
         """
+        if self.order == self._default_order:
+            return self._tag_by_type(value)
+        return self._tag_in_order(value)
+
+    def _tag_in_order(self, value: t.Any) -> t.Any:
         for tag in self.order:
             if tag.check(value):
                 return tag.tag(value)
         return value
+
+    def _tag_by_type(self, value: t.Any) -> t.Any:
+        """``tag`` for the default tags, without asking eight ``check`` methods
+        about every str and number: plain values, and dicts and lists of them,
+        are recognised by their exact type; anything else takes the general way."""
+        kind = type(value)
+        if kind in _UNTAGGED_TYPES:
+            return value
+        tag = self.tag
+        if kind is dict:
+            tags = self.tags
+            tagged: t.Dict[t.Any, t.Any] = {}
+            for key, item in value.items():
+                if key in tags and len(value) == 1:  # TagDict's case: its key needs escaping
+                    return self._tag_in_order(value)
+                tagged[key] = item if type(item) in _UNTAGGED_TYPES else tag(item)
+            return tagged
+        if kind is list:
+            return [item if type(item) in _UNTAGGED_TYPES else tag(item) for item in value]
+        return self._tag_in_order(value)
 
     def untag(self, value: t.Any) -> t.Any:
         """The value a tagged object such as ``{" t": [1, 2]}`` stands for.
@@ -315,11 +358,21 @@ class TaggedJSONSerializer:
         return tag.to_python(value[key])
 
     def _untag_tree(self, value: t.Any) -> t.Any:
-        """``value`` loaded from JSON with every tagged object in it untagged, innermost first."""
+        """``value`` loaded from JSON with every tagged object in it untagged, innermost first.
+
+        The containers JSON loading made are new and ours, so their items are
+        replaced in place (a dict's keys stay the same, so iterating it is safe).
+        """
+        untag_tree = self._untag_tree
         if isinstance(value, dict):
-            return self.untag({key: self._untag_tree(item) for key, item in value.items()})
+            for key, item in value.items():
+                if type(item) not in _UNTAGGED_TYPES:
+                    value[key] = untag_tree(item)
+            return self.untag(value)
         if isinstance(value, list):
-            return [self._untag_tree(item) for item in value]
+            for index, item in enumerate(value):
+                if type(item) not in _UNTAGGED_TYPES:
+                    value[index] = untag_tree(item)
         return value
 
     def dumps(self, value: t.Any) -> str:
@@ -328,7 +381,13 @@ class TaggedJSONSerializer:
         Inside an app context the app's JSON provider writes it (so keys are
         sorted by default). Types no tag or provider knows raise ``TypeError``.
         """
-        return _json_dumps(self.tag(value), separators=(",", ":"))
+        tagged = self.tag(value)
+        # What microflask.json.dumps does, without its extra call: sessions
+        # are written on every request that changes one.
+        app_ctx = _cv_app.get(None)
+        if app_ctx is not None:
+            return app_ctx.app.json.dumps(tagged, separators=(",", ":"))  # type: ignore[no-any-return]
+        return _json_dumps(tagged, separators=(",", ":"))
 
     def loads(self, value: t.Union[str, bytes]) -> t.Any:
         """The value that ``dumps`` wrote as ``value``.
@@ -339,7 +398,9 @@ class TaggedJSONSerializer:
         tagged value that cannot be read, and ``TypeError`` for a tagged value of the wrong JSON
         type, such as ``{" t": 5}``.
         """
+        app_ctx = _cv_app.get(None)  # as in dumps
         try:
-            return self._untag_tree(_json_loads(value))
+            data = app_ctx.app.json.loads(value) if app_ctx is not None else _json_loads(value)
+            return self._untag_tree(data)
         except RecursionError:
             raise ValueError("tagged JSON is nested too deeply to load") from None

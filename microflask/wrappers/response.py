@@ -782,22 +782,22 @@ class Response:
         samesite: t.Optional[str] = None,
     ) -> None:
         """Add a ``Set-Cookie`` header; warns if it is longer than ``max_cookie_size``."""
-        self.headers.add(
-            "Set-Cookie",
-            dump_cookie(
-                key,
-                value=value,
-                max_age=max_age,
-                expires=expires,
-                path=path,
-                domain=domain,
-                secure=secure,
-                httponly=httponly,
-                charset=self.charset,
-                max_size=self.max_cookie_size,
-                samesite=samesite,
-            ),
+        header = dump_cookie(
+            key,
+            value=value,
+            max_age=max_age,
+            expires=expires,
+            path=path,
+            domain=domain,
+            secure=secure,
+            httponly=httponly,
+            charset=self.charset,
+            max_size=self.max_cookie_size,
+            samesite=samesite,
         )
+        # Appended as a checked pair (see _headers_from_checked): dump_cookie
+        # escapes or refuses every control character, CR, LF and NUL included.
+        self.headers._list.append(("Set-Cookie", header))
 
     def delete_cookie(
         self,
