@@ -38,7 +38,8 @@ from .signals import (
 from .urls import url_quote
 from .utils import cached_property
 from .utils import redirect as _toolkit_redirect
-from .wrappers import Request, Response
+from .wrappers import Request
+from .wrappers import Response as _ToolkitResponse
 
 if t.TYPE_CHECKING:  # pragma: no cover
     import logging
@@ -53,6 +54,18 @@ _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 # The flag the compiler sets on ``async def`` functions: a cheaper test than
 # inspect.iscoroutinefunction, which ensure_sync runs for every view call.
 _CO_COROUTINE = 0x80
+
+
+class Response(_ToolkitResponse):
+    """The toolkit's response, whose cookie size limit follows the current
+    app's ``MAX_COOKIE_SIZE`` (read only when a cookie is set)."""
+
+    @property  # type: ignore[override]
+    def max_cookie_size(self) -> int:
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None:
+            return _ToolkitResponse.max_cookie_size
+        return app_ctx.app.config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]
 
 
 # The steps of a request that _serve_plainly skips or does inline.
@@ -795,7 +808,7 @@ class Flask(Scaffold):
         elif _is_iterator(rv):
             return self.response_class(rv)
         environ = _cv_request.get().request.environ
-        if isinstance(rv, Response) or callable(rv):
+        if isinstance(rv, _ToolkitResponse) or callable(rv):
             try:
                 return self.response_class.force_type(rv, environ)
             except TypeError as error:

@@ -1034,3 +1034,11 @@ def test_matching_without_an_adapter_answers_like_the_bound_adapter(method, path
                         response.headers.get("Allow"), response.data))
         response.close()
     assert answers[0] == answers[1]
+
+
+def test_max_cookie_size_follows_the_config():
+    app = Flask(__name__)
+    app.config["MAX_COOKIE_SIZE"] = 50
+    with app.test_request_context(), pytest.warns(UserWarning, match="limit of 50 bytes"):
+        app.response_class().set_cookie("a", "x" * 60)
+    assert Response is app.response_class
