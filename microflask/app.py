@@ -71,7 +71,8 @@ class Response(_ToolkitResponse):
 # The steps of a request that _serve_plainly skips or does inline.
 _PLAIN_LIFECYCLE = (
     "request_context", "app_context", "full_dispatch_request", "preprocess_request", "dispatch_request",
-    "ensure_sync", "finalize_request", "process_response", "do_teardown_request", "do_teardown_appcontext",
+    "ensure_sync", "finalize_request", "make_response", "process_response", "do_teardown_request",
+    "do_teardown_appcontext",
 )
 
 
@@ -170,6 +171,8 @@ class Flask(Scaffold):
     # Whether _serve_plainly may stand in for wsgi_app: False for a subclass
     # that overrides one of the steps it leaves out or does inline.
     _has_plain_lifecycle = True
+    # Whether wsgi_app may take the hook-free path: set after the first request.
+    _serves_plainly = False
     # Whether a subclass binds URLs its own way, so every match needs its adapter.
     _has_own_url_adapter = False
     #: The Environment class ``create_jinja_environment`` instantiates.
@@ -257,8 +260,6 @@ class Flask(Scaffold):
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         self._before_request_lock = Lock()
-        # view -> ensure_sync(view), for _serve_plainly.
-        self._sync_views: t.Dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -502,8 +503,7 @@ class Flask(Scaffold):
     def wsgi_app(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
         """Handle one request: push the contexts, dispatch, send the response, pop."""
         if (
-            self._has_plain_lifecycle
-            and self._got_first_request
+            self._serves_plainly
             and not (
                 self.before_request_funcs
                 or self.after_request_funcs
@@ -513,6 +513,7 @@ class Flask(Scaffold):
             )
             and not _request_signals.any_receivers
             and "werkzeug.debug.preserve_context" not in environ
+            and _cv_app.get(None) is None  # else push() would reuse that app context
         ):
             return self._serve_plainly(environ, start_response)
         ctx = self.request_context(environ)
@@ -563,8 +564,11 @@ class Flask(Scaffold):
                     response = self.full_dispatch_request()
                 else:
                     view = self.view_functions[rule.endpoint]
+                    code = getattr(view, "__code__", None)
+                    if code is None or code.co_flags & _CO_COROUTINE:  # what ensure_sync checks first
+                        view = self.ensure_sync(view)
                     try:
-                        rv = (self._sync_views.get(view) or self._remember_sync_view(view))(**request.view_args)
+                        rv = view(**request.view_args)
                     except Exception as e:
                         rv = self.handle_user_exception(e)
                     if (
@@ -595,11 +599,6 @@ class Flask(Scaffold):
                     error = None
                 ctx.pop(error)
 
-    def _remember_sync_view(self, view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        """``ensure_sync(view)``, kept for the next request to the same view."""
-        sync_view = self._sync_views[view] = self.ensure_sync(view)
-        return sync_view
-
     def full_dispatch_request(self) -> Response:
         """Preprocess, dispatch and finalize, turning exceptions into responses."""
         if not self._got_first_request:
@@ -621,6 +620,11 @@ class Flask(Scaffold):
             for func in self.before_first_request_funcs:
                 self.ensure_sync(func)()
             self._got_first_request = True
+            # From now on wsgi_app may take its hook-free path, unless one of
+            # the steps it skips is overridden, on the class or on this app.
+            self._serves_plainly = self._has_plain_lifecycle and not any(
+                name in vars(self) for name in _PLAIN_LIFECYCLE
+            )
 
     def preprocess_request(self) -> t.Optional[t.Any]:
         """Run URL value preprocessors, then ``before_request`` functions, app first.
@@ -1211,7 +1215,7 @@ class Flask(Scaffold):
         try:
             run_simple(host, port, self, **options)
         finally:
-            self._got_first_request = False
+            self._got_first_request = self._serves_plainly = False
 
     @cached_property
     def cli(self) -> "AppGroup":  # type: ignore[override]

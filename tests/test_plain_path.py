@@ -254,3 +254,55 @@ def test_connecting_a_request_signal_turns_the_shortcut_off_until_disconnected(m
         assert client.get("/").data == b"Hello World!"
     assert client.get("/").data == b"Hello World!"
     assert len(started) == 1 and calls == [1]
+
+
+def test_a_subclass_make_response_runs_on_every_request():
+    class HeaderFlask(Flask):
+        def make_response(self, rv):
+            response = super().make_response(rv)
+            response.headers["X-Made"] = "1"
+            return response
+
+    client = validated(build(HeaderFlask)).test_client()
+    assert [client.get("/").headers.get("X-Made") for _ in range(3)] == ["1", "1", "1"]
+
+
+def test_a_step_overridden_on_the_app_itself_runs_on_every_request():
+    app = build(Flask)
+    general = app.process_response
+
+    def process_response(response):
+        response.headers["X-Processed"] = "1"
+        return general(response)
+
+    app.process_response = process_response
+    client = validated(app).test_client()
+    assert [client.get("/").headers.get("X-Processed") for _ in range(3)] == ["1", "1", "1"]
+
+
+def test_an_unhashable_callable_view_is_served_every_time():
+    class View:
+        __hash__ = None
+
+        def __call__(self):
+            return "callable view"
+
+    app = build(Flask)
+    app.add_url_rule("/callable", "callable", View())
+    client = validated(app).test_client()
+    assert [client.get("/callable").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_a_request_inside_an_app_context_shares_its_g():
+    app = build(Flask)
+
+    @app.route("/read-g")
+    def read_g():
+        return f"g={g.get('x')!r}"
+
+    client = validated(app).test_client()
+    client.get("/")
+    with app.app_context():
+        g.x = 5
+        assert client.get("/read-g").data == b"g=5"
+    assert client.get("/read-g").data == b"g=None"
