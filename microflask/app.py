@@ -171,8 +171,6 @@ class Flask(Scaffold):
     # Whether _serve_plainly may stand in for wsgi_app: False for a subclass
     # that overrides one of the steps it leaves out or does inline.
     _has_plain_lifecycle = True
-    # Whether wsgi_app may take the hook-free path: set after the first request.
-    _serves_plainly = False
     # Whether a subclass binds URLs its own way, so every match needs its adapter.
     _has_own_url_adapter = False
     #: The Environment class ``create_jinja_environment`` instantiates.
@@ -503,7 +501,8 @@ class Flask(Scaffold):
     def wsgi_app(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
         """Handle one request: push the contexts, dispatch, send the response, pop."""
         if (
-            self._serves_plainly
+            self._has_plain_lifecycle
+            and self._got_first_request
             and not (
                 self.before_request_funcs
                 or self.after_request_funcs
@@ -622,9 +621,14 @@ class Flask(Scaffold):
             self._got_first_request = True
             # From now on wsgi_app may take its hook-free path, unless one of
             # the steps it skips is overridden, on the class or on this app.
-            self._serves_plainly = self._has_plain_lifecycle and not any(
-                name in vars(self) for name in _PLAIN_LIFECYCLE
-            )
+            if not all(
+                getattr(getattr(self, name), "__func__", None) is getattr(Flask, name) for name in _PLAIN_LIFECYCLE
+            ):
+                # A step replaced on this app itself, which the hook-free path
+                # would skip. An empty before_request list keeps every request
+                # on the general path (which it costs nothing), without a flag
+                # for wsgi_app to read on every request.
+                self.before_request_funcs.setdefault(None, [])
 
     def preprocess_request(self) -> t.Optional[t.Any]:
         """Run URL value preprocessors, then ``before_request`` functions, app first.
@@ -1215,7 +1219,7 @@ class Flask(Scaffold):
         try:
             run_simple(host, port, self, **options)
         finally:
-            self._got_first_request = self._serves_plainly = False
+            self._got_first_request = False
 
     @cached_property
     def cli(self) -> "AppGroup":  # type: ignore[override]
