@@ -23,6 +23,7 @@ from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
 from .datastructures import Headers, ImmutableDict
 from .exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
 from .globals import _cv_app, _cv_request, request_ctx, session
+from .helpers import get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
@@ -319,7 +320,7 @@ class Flask(Scaffold):
         folder when ``instance_relative``."""
         root_path = self.instance_path if instance_relative else self.root_path
         defaults = dict(self.default_config)
-        defaults["DEBUG"] = _env_flag("FLASK_DEBUG")
+        defaults["DEBUG"] = get_debug_flag()
         return self.config_class(root_path, defaults)
 
     def make_aborter(self) -> Aborter:
@@ -1187,7 +1188,7 @@ class Flask(Scaffold):
         ``debug`` turns on the reloader and the traceback page; options go to
         ``microflask.serving.run_simple``. Not for production.
         """
-        from .helpers import get_debug_flag, get_load_dotenv
+        from .helpers import get_load_dotenv
         from .serving import is_running_from_reloader, run_simple
 
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
@@ -1277,11 +1278,3 @@ def _refuse_bare_decorator(decorator: str, name: t.Any, owner: str = "app") -> N
 
 def _is_iterator(value: t.Any) -> bool:
     return hasattr(value, "__next__") and hasattr(value, "__iter__")
-
-
-def _env_flag(name: str) -> t.Optional[bool]:
-    """An environment variable as a flag: unset is None; 0/false/no are False."""
-    value = os.environ.get(name)
-    if value is None:
-        return None
-    return value.lower() not in {"0", "false", "no", ""}

@@ -245,9 +245,8 @@ class SecureCookieSessionInterface(SessionInterface):
             # Only a holder of the key can sign a non-dict, but it must still not be a 500.
             if isinstance(data, dict):
                 return self.session_class(data)
-        session = self.session_class()
-        session.new = True
-        return session
+        # Flask's cookie sessions always report new as False, even without a cookie.
+        return self.session_class()
 
     def save_session(self, app: "Flask", session: SessionMixin, response: "Response") -> None:
         """Write the session into a ``Set-Cookie`` header when it changed (or

@@ -694,7 +694,10 @@ class TestResponse(Response):
         history: t.Tuple["TestResponse", ...] = (),
         **kwargs: t.Any,
     ) -> None:
+        sent_a_type = "Content-Type" in headers
         super().__init__(response, status, headers, **kwargs)
+        if not sent_a_type:  # the headers as the app sent them, without a default type added
+            self.headers.remove("Content-Type")
         self.request = request
         self.history = history
 

@@ -478,3 +478,12 @@ def test_config_attribute_converts_on_read():
 
 def test_config_attribute_on_the_class_is_the_descriptor():
     assert isinstance(App.testing, ConfigAttribute)
+
+
+def test_debug_is_false_by_default_and_follows_flask_debug(monkeypatch):
+    from microflask import Flask
+
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    assert Flask(__name__).config["DEBUG"] is False
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    assert Flask(__name__).config["DEBUG"] is True

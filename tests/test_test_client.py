@@ -486,3 +486,18 @@ def test_flask_2_2_cookie_signature_with_server_name_first_still_works():
     assert client.get("/").text == "flavour=oatmeal"
     client.delete_cookie("localhost", "flavour")
     assert client.get("/").text == ""
+
+
+def test_a_response_without_content_type_is_seen_without_one():
+    # A 204 (and a 304) sends no Content-Type; the client must not invent one.
+    from microflask import Flask
+
+    app = Flask(__name__)
+
+    @app.route("/empty")
+    def empty():
+        return "", 204
+
+    response = app.test_client().get("/empty")
+    assert response.status_code == 204
+    assert "Content-Type" not in response.headers
