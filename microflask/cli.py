@@ -399,6 +399,13 @@ def _docstring_parts(doc: t.Optional[str]) -> "t.Tuple[t.Optional[str], t.Dict[s
     return "\n".join(description).strip() or None, params
 
 
+def _unwrapped(func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """``func`` without the ``functools.wraps`` layers (``with_appcontext``'s)."""
+    while hasattr(func, "__wrapped__"):
+        func = func.__wrapped__  # type: ignore[attr-defined]
+    return func
+
+
 class Command:
     """A command: a function whose parameters are its arguments and options.
 
@@ -419,6 +426,12 @@ class Command:
         short_help: t.Optional[str] = None,
         flags: t.Optional[t.Mapping[str, t.Sequence[str]]] = None,
     ) -> None:
+        if hasattr(_unwrapped(callback), "__click_params__"):
+            raise TypeError(
+                f"The command {callback.__name__!r} has click decorators (@click.argument,"
+                " @click.option), which microflask does not read: its arguments and options come"
+                " from the function's signature and type hints (see docs/cli.md)."
+            )
         self.name = name or _command_name(callback)
         self.callback = callback
         description, self._param_help = _docstring_parts(help if help is not None else inspect.getdoc(callback))
@@ -878,7 +891,8 @@ def _print_version() -> None:
 _DOTENV_KEY = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*=[ \t]*")
 _SINGLE_QUOTED = re.compile(r"'([^']*)'")
 _DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
-_UNQUOTED = re.compile(r"([^\n]*?)(?:[ \t]+#[^\n]*)?[ \t]*(?:\n|$)")
+# Where an unquoted value's inline comment starts (a "#" after whitespace).
+_INLINE_COMMENT = re.compile(r"[ \t]#")
 _LINE_END = re.compile(r"[ \t]*(?:#[^\n]*)?(?:\n|$)")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
@@ -922,6 +936,11 @@ def _load_dotenv_file(path: str) -> None:
     with open(path, encoding="utf-8") as file:
         text = file.read()
     for key, value in parse_dotenv(text, path):
+        if "\x00" in value:
+            import warnings
+
+            warnings.warn(f"{path}: the value of {key} holds a NUL byte, which no environment variable can; skipped")
+            continue
         os.environ.setdefault(key, value)
 
 
@@ -966,8 +985,15 @@ def _parse_assignment(text: str, position: int) -> "t.Tuple[t.Optional[t.Tuple[s
     elif quote == '"':
         value_match = _DOUBLE_QUOTED.match(text, start)
     else:
-        bare = _UNQUOTED.match(text, start)
-        return (key, _expand(bare.group(1).strip())), bare.end()  # type: ignore[union-attr]
+        # Cut at the line's end, then at a comment: string searches, linear
+        # whatever the line holds.
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end == -1 else line_end
+        bare = text[start:line_end]
+        comment = _INLINE_COMMENT.search(bare)
+        if comment is not None:
+            bare = bare[: comment.start()]
+        return (key, _expand(bare.strip())), line_end + 1
     if value_match is None:
         return None, position
     rest = _LINE_END.match(text, value_match.end())

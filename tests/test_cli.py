@@ -740,3 +740,36 @@ def test_the_root_lists_and_runs_the_apps_commands(isolated: pathlib.Path) -> No
     assert "  init-db  Create the database tables." in listing.output
     assert "  routes   Show all registered routes" in listing.output
     assert invoke(FlaskGroup(), ["init-db", "--drop"]).output == "dropped\n"
+
+
+def test_a_command_with_click_decorators_is_a_clear_error():
+    from microflask.cli import AppGroup
+
+    def greet(name):
+        return name
+
+    greet.__click_params__ = ["an argument click would read"]
+    with pytest.raises(TypeError, match="click decorators"):
+        AppGroup("tools").command()(greet)
+
+
+def test_dotenv_unquoted_values_parse_in_linear_time():
+    import time
+
+    from microflask.cli import parse_dotenv
+
+    assert list(parse_dotenv("A=x  y  # note\nB=#not a comment\nC=z")) == [("A", "x  y"), ("B", "#not a comment"), ("C", "z")]
+    started = time.process_time()
+    assert list(parse_dotenv("A=x" + " " * 200_000 + "y\n")) == [("A", "x" + " " * 200_000 + "y")]
+    assert time.process_time() - started < 1.0
+
+
+def test_a_nul_byte_in_dotenv_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    from microflask.cli import load_dotenv
+
+    monkeypatch.delenv("NUL_PROBE", raising=False)
+    path = tmp_path / ".env"
+    path.write_text("NUL_PROBE=a\x00b\n")
+    with pytest.warns(UserWarning, match="NUL byte"):
+        load_dotenv(str(path))
+    assert "NUL_PROBE" not in os.environ
