@@ -331,3 +331,14 @@ def test_htmlsafe_dumps_cannot_break_out_of_a_script_element():
 def test_htmlsafe_dumps_follows_the_app_provider(app_ctx):
     assert mjson.htmlsafe_dumps({"b": "<", "a": 1}) == '{"a": 1, "b": "\\u003c"}'
     assert mjson.htmlsafe_dumps([1, "&"], separators=(",", ":")) == '[1,"\\u0026"]'
+
+
+def test_flask_2_2_json_config_keys_still_apply_with_a_deprecation_warning():
+    from microflask import Flask, jsonify
+
+    app = Flask(__name__)
+    app.config.update(JSON_SORT_KEYS=False, JSON_AS_ASCII=False, JSONIFY_MIMETYPE="application/vnd.x+json")
+    with app.app_context(), pytest.warns(DeprecationWarning, match="JSON_SORT_KEYS"):
+        response = jsonify(b=1, a="é")
+    assert response.get_data(as_text=True) == '{"b":1,"a":"é"}\n'
+    assert response.mimetype == "application/vnd.x+json"

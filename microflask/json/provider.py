@@ -98,6 +98,22 @@ _DECODER = json.JSONDecoder()
 _MAX_CACHED_ENCODERS = 16
 
 
+def _deprecated_setting(config: t.Mapping[str, t.Any], key: str, attribute: str, current: t.Any) -> t.Any:
+    """``config[key]`` when the app still sets that Flask 2.2 key (with the
+    DeprecationWarning Flask 2.2 gives), else ``current``, the provider's own."""
+    value = config.get(key)
+    if value is None:
+        return current
+    import warnings
+
+    warnings.warn(
+        f"The {key!r} config key is deprecated (Flask removed it in 2.3). Set 'app.json.{attribute}' instead.",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return value
+
+
 class DefaultJSONProvider(JSONProvider):
     """JSON with the standard library's ``json`` module, for more types.
 
@@ -138,7 +154,10 @@ class DefaultJSONProvider(JSONProvider):
         # options; an encoder keeps no state between calls, so one per set of
         # options is reused. The provider's settings are part of the key, read
         # afresh on each call, so changing ``sort_keys`` at runtime still works.
-        options = (self.default, self.ensure_ascii, self.sort_keys, *kwargs.items())
+        config = self._app.config
+        ensure_ascii = _deprecated_setting(config, "JSON_AS_ASCII", "ensure_ascii", self.ensure_ascii)
+        sort_keys = _deprecated_setting(config, "JSON_SORT_KEYS", "sort_keys", self.sort_keys)
+        options = (self.default, ensure_ascii, sort_keys, *kwargs.items())
         cacheable = True
         try:
             encoder = self._encoders.get(options)
@@ -146,8 +165,8 @@ class DefaultJSONProvider(JSONProvider):
             encoder, cacheable = None, False
         if encoder is None:
             kwargs.setdefault("default", self.default)
-            kwargs.setdefault("ensure_ascii", self.ensure_ascii)
-            kwargs.setdefault("sort_keys", self.sort_keys)
+            kwargs.setdefault("ensure_ascii", ensure_ascii)
+            kwargs.setdefault("sort_keys", sort_keys)
             # An encoder class of the caller's may keep state between calls: not shared.
             if not cacheable or "cls" in kwargs:
                 return json.dumps(obj, **kwargs)
@@ -179,8 +198,12 @@ class DefaultJSONProvider(JSONProvider):
         arguments (sent as an object), not both.
         """
         obj = self._prepare_response_obj(args, kwargs)
-        if self.compact is False or (self.compact is None and self._app.debug):
+        config = self._app.config
+        pretty = self.compact is False or (self.compact is None and self._app.debug)
+        pretty = _deprecated_setting(config, "JSONIFY_PRETTYPRINT_REGULAR", "compact", pretty)
+        mimetype = _deprecated_setting(config, "JSONIFY_MIMETYPE", "mimetype", self.mimetype)
+        if pretty:
             body = self.dumps(obj, indent=2)
         else:
             body = self.dumps(obj, separators=(",", ":"))
-        return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
+        return self._app.response_class(f"{body}\n", mimetype=mimetype)
