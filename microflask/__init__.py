@@ -58,7 +58,7 @@ _EXPORTS = {
     "signals_available": "signals",
     "template_rendered": "signals",
     "escape": "markup",
-    "Request": "wrappers",
+    "Request": "app",
     "render_template": "templating",
     "render_template_string": "templating",
     "stream_template": "templating",
@@ -73,7 +73,7 @@ __all__ = sorted(_EXPORTS)
 _namespace = globals()
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .app import Flask, Response
+    from .app import Flask, Request, Response
     from .blueprints import Blueprint
     from .config import Config
     from .ctx import after_this_request, copy_current_request_context, has_app_context, has_request_context
@@ -108,7 +108,6 @@ if TYPE_CHECKING:  # pragma: no cover
         template_rendered,
     )
     from .templating import render_template, render_template_string, stream_template, stream_template_string
-    from .wrappers import Request
 
 
 def __getattr__(name: str) -> object:

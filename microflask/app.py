@@ -39,7 +39,7 @@ from .signals import (
 from .urls import url_quote
 from .utils import cached_property
 from .utils import redirect as _toolkit_redirect
-from .wrappers import Request
+from .wrappers import Request as _ToolkitRequest
 from .wrappers import Response as _ToolkitResponse
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -55,6 +55,21 @@ _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 # The flag the compiler sets on ``async def`` functions: a cheaper test than
 # inspect.iscoroutinefunction, which ensure_sync runs for every view call.
 _CO_COROUTINE = 0x80
+
+
+class Request(_ToolkitRequest):
+    """The toolkit's request, as Flask's: a JSON body that cannot be read
+    gives the generic 400 unless the app is in debug mode, since the
+    parser's message would tell a client about the app's internals."""
+
+    def on_json_loading_failed(self, e: t.Optional[ValueError]) -> t.Any:
+        try:
+            return super().on_json_loading_failed(e)
+        except BadRequest as error:
+            app_ctx = _cv_app.get(None)
+            if app_ctx is not None and app_ctx.app.debug:
+                raise
+            raise BadRequest() from error
 
 
 class Response(_ToolkitResponse):

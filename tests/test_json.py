@@ -342,3 +342,21 @@ def test_flask_2_2_json_config_keys_still_apply_with_a_deprecation_warning():
         response = jsonify(b=1, a="é")
     assert response.get_data(as_text=True) == '{"b":1,"a":"é"}\n'
     assert response.mimetype == "application/vnd.x+json"
+
+
+def test_unreadable_json_gives_the_generic_400_unless_debugging():
+    from microflask import Flask, request
+
+    app = Flask(__name__)
+
+    @app.route("/data", methods=["POST"])
+    def data():
+        return str(request.get_json())
+
+    client = app.test_client()
+    response = client.post("/data", data="{bad", content_type="application/json")
+    assert response.status_code == 400 and b"decode" not in response.data
+    app.debug = True
+    app.config["TRAP_BAD_REQUEST_ERRORS"] = False
+    response = client.post("/data", data="{bad", content_type="application/json")
+    assert response.status_code == 400 and b"Failed to decode JSON object" in response.data
