@@ -566,9 +566,10 @@ class Flask(Scaffold):
         """
         ctx = RequestContext(self, environ)
         app_ctx = AppContext(self)
+        # Both contexts are pushed here, their tokens kept in locals: the
+        # contexts record a push only if pop() has to do the popping.
         app_token = _cv_app.set(app_ctx)
-        app_ctx._cv_tokens = (app_token,)
-        ctx._cv_tokens = ((_cv_request.set(ctx), app_ctx),)
+        request_token = _cv_request.set(ctx)
         request = ctx.request
         error: t.Optional[BaseException] = None
         try:
@@ -603,13 +604,17 @@ class Flask(Scaffold):
                 raise
             return response(environ, start_response)
         finally:
-            if len(ctx._cv_tokens) == 1:
+            if not ctx._cv_tokens:
                 # pop() with no teardown functions to run.
                 request.close()
-                _cv_request.reset(ctx._cv_tokens[0][0])
+                _cv_request.reset(request_token)
                 _cv_app.reset(app_token)
-                ctx._cv_tokens = app_ctx._cv_tokens = ()
-            else:  # pushed once more by stream_with_context, which pops it last
+            else:
+                # stream_with_context pushed the context once more, to be
+                # popped last: record this push before it, and let pop() undo
+                # that newer push now and this one when the stream ends.
+                app_ctx._cv_tokens = (app_token,)
+                ctx._cv_tokens = ((request_token, app_ctx), *ctx._cv_tokens)
                 if error is not None and self.should_ignore_error(error):
                     error = None
                 ctx.pop(error)
