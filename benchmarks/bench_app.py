@@ -23,7 +23,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, ROOT)
 
-from harness import measure_side_by_side, print_ratio_table, try_import  # noqa: E402
+from harness import call_app, distribution_version, measure_side_by_side, print_ratio_table, print_targets_met, try_import  # noqa: E402
 
 WSGIApp = t.Callable[[t.Dict[str, t.Any], t.Callable[..., t.Any]], t.Iterable[bytes]]
 
@@ -259,19 +259,10 @@ def make_environ(path: str) -> t.Dict[str, t.Any]:
     return environ
 
 
-def ignore_start_response(status: str, headers: t.List[t.Tuple[str, str]], exc_info: t.Any = None) -> None:
-    """A server's start_response that keeps nothing, so only the app is timed."""
-
-
 def request_once(app: WSGIApp, environ: t.Dict[str, t.Any]) -> None:
     # A fresh copy of the environ each time: frameworks cache parsed values in
     # it, and a reused one would let them skip work a real request does.
-    body = app(dict(environ), ignore_start_response)
-    for _ in body:
-        pass
-    close = getattr(body, "close", None)
-    if close is not None:
-        close()
+    call_app(app, dict(environ))
 
 
 def problem_with(app: WSGIApp, scenario: Scenario) -> t.Optional[str]:
@@ -335,16 +326,7 @@ TARGETS = [
 
 
 def print_targets(results: t.Dict[str, t.List[t.Optional[float]]]) -> None:
-    print("Targets (peer / microflask must be at least the minimum)")
-    for index, peer, minimum in TARGETS:
-        label = f"  {SCENARIOS[index].title.split(':')[0]}, {peer} >= {minimum:g}x:"
-        ours = results["microflask"][index]
-        theirs = results.get(peer, [None] * len(SCENARIOS))[index]
-        if ours is None or theirs is None:
-            print(f"{label} not measured")
-        else:
-            ratio = theirs / ours
-            print(f"{label} {ratio:.2f}x {'met' if ratio >= minimum else 'NOT MET'}")
+    print_targets_met(results, TARGETS, [scenario.title for scenario in SCENARIOS])
     print("  import microflask < 2x python -c pass: run with --check-import")
 
 
@@ -368,16 +350,6 @@ def run_scenarios() -> bool:
         print()
     print_targets(results)
     return all_right
-
-
-def distribution_version(name: str) -> str:
-    if name == "microflask":
-        import microflask
-
-        return microflask.__version__
-    from importlib.metadata import version
-
-    return version(name)
 
 
 # -- import time ------------------------------------------------------------------

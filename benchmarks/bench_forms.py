@@ -22,8 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
-from bench_app import distribution_version, ignore_start_response  # noqa: E402
-from harness import measure_side_by_side, try_import  # noqa: E402
+from harness import call_app, distribution_version, ignore_start_response, measure_side_by_side, print_targets_met, try_import  # noqa: E402
 
 WSGIApp = t.Callable[[t.Dict[str, t.Any], t.Callable[..., t.Any]], t.Iterable[bytes]]
 
@@ -193,12 +192,7 @@ def request_once(app: WSGIApp, environ: t.Dict[str, t.Any], body: bytes) -> None
     # request; BytesIO shares ``body`` rather than copying it.
     environ = dict(environ)
     environ["wsgi.input"] = io.BytesIO(body)
-    response = app(environ, ignore_start_response)
-    for _ in response:
-        pass
-    close = getattr(response, "close", None)
-    if close is not None:
-        close()
+    call_app(app, environ)
 
 
 def problem_with(app: WSGIApp, scenario: Scenario) -> t.Optional[str]:
@@ -386,16 +380,7 @@ TARGETS = [(UPLOAD_SCENARIO, "flask", 5.0), (UPLOAD_SCENARIO, "falcon", 1.0)]
 
 
 def print_targets(results: t.Dict[str, t.List[t.Optional[float]]]) -> None:
-    print("Targets (peer / microflask must be at least the minimum)")
-    for index, peer, minimum in TARGETS:
-        label = f"  {SCENARIOS[index].title.split(':')[0]}, {peer} >= {minimum:g}x:"
-        ours = results["microflask"][index]
-        theirs = results.get(peer, [None] * len(SCENARIOS))[index]
-        if ours is None or theirs is None:
-            print(f"{label} not measured")
-        else:
-            ratio = theirs / ours
-            print(f"{label} {ratio:.2f}x {'met' if ratio >= minimum else 'NOT MET'}")
+    print_targets_met(results, TARGETS, [scenario.title for scenario in SCENARIOS])
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, ROOT)
 
-from harness import measure_side_by_side, print_ratio_table, try_import  # noqa: E402
+from harness import call_app, distribution_version, measure_side_by_side, print_ratio_table, try_import  # noqa: E402
 
 WSGIApp = t.Callable[[t.Dict[str, t.Any], t.Callable[..., t.Any]], t.Iterable[bytes]]
 
@@ -129,28 +129,9 @@ def checked_cookie(app: WSGIApp) -> t.Tuple[t.Optional[str], t.Optional[str]]:
     return first_cookie, None
 
 
-def ignore_start_response(status: str, headers: t.List[t.Tuple[str, str]], exc_info: t.Any = None) -> None:
-    """A server's start_response that keeps nothing, so only the app is timed."""
-
-
 def request_once(app: WSGIApp, environ: t.Dict[str, t.Any]) -> None:
     # A fresh copy of the environ each time: frameworks cache parsed values in it.
-    body = app(dict(environ), ignore_start_response)
-    for _ in body:
-        pass
-    close = getattr(body, "close", None)
-    if close is not None:
-        close()
-
-
-def distribution_version(name: str) -> str:
-    if name == "microflask":
-        import microflask
-
-        return microflask.__version__
-    from importlib.metadata import version
-
-    return version(name)
+    call_app(app, dict(environ))
 
 
 def main() -> None:

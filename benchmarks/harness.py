@@ -4,7 +4,8 @@ A benchmark times a few operations with ``measure``, times the same ones in
 the library microflask replaces when it is installed (``try_import``), and
 prints both with ``print_table``; ``measure_side_by_side`` and
 ``print_ratio_table`` do the same for several peers at once. It measures;
-it does not judge or store.
+it does not judge or store. The WSGI benchmarks share ``call_app`` (one
+in-process request, as a server would make it) and ``distribution_version``.
 """
 from __future__ import annotations
 
@@ -127,3 +128,48 @@ def _print_lines(title: str, lines: t.Sequence[t.Sequence[str]]) -> None:
         print("  ".join(cells))
         if number == 0:
             print("  ".join("-" * width for width in widths))
+
+
+def ignore_start_response(status: str, headers: t.List[t.Tuple[str, str]], exc_info: t.Any = None) -> None:
+    """A server's start_response that keeps nothing, so only the app is timed."""
+
+
+def call_app(app: t.Callable[..., t.Iterable[bytes]], environ: t.Dict[str, t.Any]) -> None:
+    """One request to a WSGI app, as a server makes it: call it with ``environ``
+    (which it may change: give each call its own), read the body, close it."""
+    body = app(environ, ignore_start_response)
+    for _ in body:
+        pass
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
+
+
+def distribution_version(name: str) -> str:
+    """The installed version of ``name`` (microflask's from the checkout)."""
+    if name == "microflask":
+        import microflask
+
+        return microflask.__version__
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def print_targets_met(
+    results: t.Mapping[str, t.Sequence[t.Optional[float]]],
+    targets: t.Sequence[t.Tuple[int, str, float]],
+    titles: t.Sequence[str],
+) -> None:
+    """For each ``(scenario index, peer, minimum)``: the peer's time over
+    microflask's in that scenario, and whether it reaches the minimum."""
+    print("Targets (peer / microflask must be at least the minimum)")
+    for index, peer, minimum in targets:
+        label = f"  {titles[index].split(':')[0]}, {peer} >= {minimum:g}x:"
+        ours = results["microflask"][index]
+        theirs = results.get(peer, [None] * len(titles))[index]
+        if ours is None or theirs is None:
+            print(f"{label} not measured")
+        else:
+            ratio = theirs / ours
+            print(f"{label} {ratio:.2f}x {'met' if ratio >= minimum else 'NOT MET'}")
