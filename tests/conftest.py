@@ -14,7 +14,13 @@ from wsgiref.validate import validator
 import pytest
 
 from microflask import Flask
+from microflask.signing import TimestampSigner
 from microflask.testing import FlaskClient
+
+# The signing and session tests stop the clock here (2023-11-14 22:13:20 UTC),
+# so their expected tokens, made by itsdangerous and Flask, stay valid.
+SIGNED_AT = 1700000000
+URLSAFE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 _responses_to_close: t.List[t.Any] = []
 
@@ -54,3 +60,13 @@ def app(tmp_path) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Stops the signers' clock at ``SIGNED_AT``; ``clock.now = ...`` moves it."""
+
+    class Clock:
+        now = SIGNED_AT
+
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: Clock.now)
+    return Clock

@@ -21,23 +21,10 @@ from microflask.sessions import (
     SessionInterface,
     SessionMixin,
 )
-from microflask.signing import TimestampSigner, URLSafeTimedSerializer
+from microflask.signing import URLSafeTimedSerializer
 
-from conftest import validated
+from conftest import SIGNED_AT, URLSAFE_ALPHABET, validated
 
-SIGNED_AT = 1700000000
-URLSAFE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Stops the signers' clock at ``SIGNED_AT``; ``clock.now = ...`` moves it."""
-
-    class Clock:
-        now = SIGNED_AT
-
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: Clock.now)
-    return Clock
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from conftest import SIGNED_AT, URLSAFE_ALPHABET
 from microflask.signing import (
     BadData,
     BadPayload,
@@ -27,19 +28,6 @@ from microflask.signing import (
 )
 
 KEY = "secret-key"
-SIGNED_AT = 1700000000  # 2023-11-14 22:13:20 UTC
-URLSAFE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Stops the signers' clock at ``SIGNED_AT``; ``clock.now = ...`` moves it."""
-
-    class Clock:
-        now = SIGNED_AT
-
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: Clock.now)
-    return Clock
 
 
 def tampered_copies(token: str):
