@@ -8,6 +8,8 @@ A request's life, in the order of the methods below: ``__call__`` ->
 ``wsgi_app``, the response is sent and the contexts popped (teardown
 functions). Errors take the ``handle_user_exception`` /
 ``handle_http_exception`` / ``handle_exception`` path to an error handler.
+An app with no request hooks takes the same steps through ``_serve_plainly``,
+which leaves out those that would do nothing (docs/app.md explains when).
 """
 from __future__ import annotations
 
