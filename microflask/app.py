@@ -20,6 +20,7 @@ import weakref
 from datetime import timedelta
 from threading import Lock
 
+from . import json as _app_json
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
 from .datastructures import Headers, ImmutableDict
@@ -60,9 +61,21 @@ _CO_COROUTINE = 0x80
 
 
 class Request(_ToolkitRequest):
-    """The toolkit's request, as Flask's: a JSON body that cannot be read
-    gives the generic 400 unless the app is in debug mode, since the
-    parser's message would tell a client about the app's internals."""
+    """The toolkit's request, as Flask's: JSON is read by the current app's
+    provider, the body limit is the app's ``MAX_CONTENT_LENGTH``, and a JSON
+    body that cannot be read gives the generic 400 unless the app is in
+    debug mode, since the parser's message would tell a client about the
+    app's internals. The app's settings are looked up only when used, so a
+    request that reads no body pays nothing for them."""
+
+    json_module: t.Any = _app_json
+
+    @property  # type: ignore[override]
+    def max_content_length(self) -> t.Optional[int]:
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None:
+            return None
+        return app_ctx.app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
 
     def on_json_loading_failed(self, e: t.Optional[ValueError]) -> t.Any:
         try:
@@ -576,7 +589,20 @@ class Flask(Scaffold):
         error: t.Optional[BaseException] = None
         try:
             try:
-                ctx.match_request()
+                # ctx.match_request() without its call, for an app that binds no adapter.
+                found = None
+                if not self._has_own_url_adapter and self.config["SERVER_NAME"] is None:
+                    url_map = self.url_map
+                    try:
+                        found = url_map.match_environ(
+                            environ, None if self.subdomain_matching else (url_map.default_subdomain or None)
+                        )
+                    except HTTPException as routing_error:
+                        request.routing_exception = routing_error
+                if found is not None:
+                    request.url_rule, request.view_args = found
+                elif request.routing_exception is None:
+                    ctx.match_request()  # only a bound adapter can answer
                 rule = request.url_rule
                 if rule is None or (request.method == "OPTIONS" and rule.provide_automatic_options):
                     response = self.full_dispatch_request()
@@ -593,7 +619,10 @@ class Flask(Scaffold):
                         type(rv) is str
                         and not ctx._after_request_functions
                         and ctx._session is None
-                        and not self._session_needs_saving(ctx)
+                        and (
+                            ("HTTP_COOKIE" not in environ and type(self.session_interface) is SecureCookieSessionInterface)
+                            or not self._session_needs_saving(ctx)
+                        )
                     ):
                         response = self.response_class(rv)
                     else:

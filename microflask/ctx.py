@@ -164,13 +164,7 @@ class RequestContext:
         session: t.Optional["SessionMixin"] = None,
     ) -> None:
         self.app = app
-        if request is None:
-            request = app.request_class(environ)
-            request.json_module = app.json  # type: ignore[assignment]
-            max_content_length = app.config["MAX_CONTENT_LENGTH"]
-            if max_content_length is not None:
-                request.max_content_length = max_content_length
-        self.request: "Request" = request
+        self.request: "Request" = app.request_class(environ) if request is None else request
         if session is not None:
             self._session = session
 

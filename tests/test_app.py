@@ -3,6 +3,7 @@ values into responses, URL building, static files, resources, async views and
 the debug/testing switches."""
 from __future__ import annotations
 
+import json
 import os
 import time
 from wsgiref.validate import validator
@@ -662,6 +663,39 @@ def test_max_content_length_applies_to_get_data(app, client):
 
     assert client.post("/", data=b"abc").data == b"abc"
     assert client.post("/", data=b"abcdefgh").status_code == 413
+
+
+def test_max_content_length_changed_between_requests_applies_to_the_next(app, client):
+    @app.route("/", methods=["POST"])
+    def echo():
+        return request.get_data()
+
+    assert client.post("/", data=b"abcdefgh").status_code == 200
+    app.config["MAX_CONTENT_LENGTH"] = 4
+    assert client.post("/", data=b"abcdefgh").status_code == 413
+
+
+def test_request_max_content_length_is_the_current_apps_setting(app):
+    app.config["MAX_CONTENT_LENGTH"] = 123
+    with app.test_request_context("/"):
+        assert request.max_content_length == 123
+    assert app.request_class.from_values("/").max_content_length is None  # no app to ask
+
+
+def test_request_json_is_read_by_the_apps_json_provider(app, client):
+    from microflask.json.provider import DefaultJSONProvider
+
+    class TaggingProvider(DefaultJSONProvider):
+        def loads(self, s, **kwargs):
+            return {"read by": "provider", "value": super().loads(s, **kwargs)}
+
+    app.json = TaggingProvider(app)
+
+    @app.route("/", methods=["POST"])
+    def echo():
+        return request.get_json()
+
+    assert json.loads(client.post("/", json=[1, 2]).data) == {"read by": "provider", "value": [1, 2]}
 
 
 # -- static files -----------------------------------------------------------------

@@ -204,6 +204,35 @@ def test_the_shortcut_answers_as_the_general_path_does(method, path):
     assert not has_request_context()
 
 
+@pytest.mark.parametrize("method, path", [("GET", "/"), ("GET", "/slash"), ("GET", "/post-only"), ("GET", "/no/such/page")])
+@pytest.mark.parametrize("host", ["example.test", "other.test"])
+def test_with_server_name_the_shortcut_answers_as_the_general_path_does(method, path, host):
+    def answer_with_server_name(app):
+        app.config["SERVER_NAME"] = "example.test"
+        client = validated(app).test_client()
+        client.get("/", base_url="http://example.test")
+        response = client.open(path, method=method, base_url=f"http://{host}")
+        return response.status_code, response.headers.get("Location"), response.data
+
+    assert answer_with_server_name(build(Flask)) == answer_with_server_name(build(GeneralPathFlask))
+
+
+def test_a_session_cookie_is_refreshed_on_the_shortcut_as_on_the_general_path():
+    def refreshed_cookie(app):
+        @app.route("/remember-me")
+        def remember_me():
+            session.permanent = True
+            return "remembered"
+
+        client = validated(app).test_client()
+        client.get("/remember-me")
+        return client.get("/").headers.get("Set-Cookie")
+
+    plain, general = refreshed_cookie(build(Flask)), refreshed_cookie(build(GeneralPathFlask))
+    assert plain is not None and plain.startswith("session=")
+    assert plain.split(";")[1:] == general.split(";")[1:]
+
+
 def test_plain_apps_take_the_shortcut_and_others_do_not(monkeypatch):
     calls = []
     original = Flask._serve_plainly
