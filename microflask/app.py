@@ -148,6 +148,16 @@ _AUTOESCAPED_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
 # Held while the first thread to need ``jinja_env`` creates it.
 _jinja_env_lock = Lock()
 
+# Each app's lock for its first request, kept off the app (see Flask's
+# attribute notes); they are made under one lock shared by all apps.
+_first_request_locks: "weakref.WeakKeyDictionary[Flask, Lock]" = weakref.WeakKeyDictionary()
+_first_request_locks_guard = Lock()
+
+
+def _first_request_lock(app: "Flask") -> Lock:
+    with _first_request_locks_guard:
+        return _first_request_locks.setdefault(app, Lock())
+
 
 def _default_template_ctx_processor() -> t.Dict[str, t.Any]:
     """The app's first context processor: ``g``, and in a request ``request``
@@ -204,6 +214,16 @@ class Flask(Scaffold):
     _has_plain_lifecycle = True
     # Whether a subclass binds URLs its own way, so every match needs its adapter.
     _has_own_url_adapter = False
+    # Attribute reads on the app are fast while CPython (3.11 on) keeps its
+    # attributes in the key table the class's instances share: that holds
+    # for up to 29 names, and only while nothing reads the app's __dict__.
+    # So a setting left at its default stays here on the class, registries
+    # most apps never use are made on first use, and what is made on first
+    # use (jinja_env, logger...) is set as an attribute.
+    #: Whether URLs are matched by subdomain (the constructor's argument).
+    subdomain_matching = False
+    # Set on first use (see jinja_env).
+    _jinja_env: t.Optional["Environment"] = None
     #: The Environment class ``create_jinja_environment`` instantiates.
     jinja_environment: t.Type["Environment"] = _DefaultJinjaEnvironment()  # type: ignore[assignment]
     #: Options for the Environment, read once when ``jinja_env`` is created.
@@ -276,19 +296,17 @@ class Flask(Scaffold):
         self.config = self.make_config(instance_relative_config)
         self.aborter = self.make_aborter()
         self.json: JSONProvider = self.json_provider_class(self)
-        self.url_build_error_handlers: t.List[t.Callable[[Exception, str, t.Dict[str, t.Any]], str]] = []
         self.before_first_request_funcs: t.List[t.Callable[[], None]] = []
         self.teardown_appcontext_funcs: t.List[t.Callable[[t.Optional[BaseException]], None]] = []
-        self.shell_context_processors: t.List[t.Callable[[], t.Dict[str, t.Any]]] = []
         self.template_context_processors[None].append(_default_template_ctx_processor)
         #: The registered blueprints by dotted name (``"parent.child"`` when nested).
         self.blueprints: t.Dict[str, "Blueprint"] = {}
         self.extensions: t.Dict[str, t.Any] = {}
         self.url_map = self.url_map_class()
         self.url_map.host_matching = host_matching
-        self.subdomain_matching = subdomain_matching
+        if subdomain_matching:  # else the class default (see there)
+            self.subdomain_matching = True
         self._got_first_request = False
-        self._before_request_lock = Lock()
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -308,9 +326,22 @@ class Flask(Scaffold):
         cls._has_plain_lifecycle = all(getattr(cls, name) is getattr(Flask, name) for name in _PLAIN_LIFECYCLE)
         cls._has_own_url_adapter = cls.create_url_adapter is not Flask.create_url_adapter
 
-    # -- identity and configuration ----------------------------------------------
+    # Registries most apps never use, made on first use (see the attribute notes).
 
     @cached_property
+    def url_build_error_handlers(self) -> t.List[t.Callable[[Exception, str, t.Dict[str, t.Any]], str]]:
+        """Functions ``url_for`` calls with ``(error, endpoint, values)`` when it
+        cannot build a URL; the first to return a URL supplies it."""
+        return []
+
+    @cached_property
+    def shell_context_processors(self) -> t.List[t.Callable[[], t.Dict[str, t.Any]]]:
+        """Functions whose dicts ``microflask shell`` adds to its namespace."""
+        return []
+
+    # -- identity and configuration ----------------------------------------------
+
+    @property
     def name(self) -> str:  # type: ignore[override]
         """The import name, or the script's name when the app lives in ``__main__``."""
         if self.import_name == "__main__":
@@ -330,8 +361,8 @@ class Flask(Scaffold):
         self.config["DEBUG"] = value
         # Templates reload in debug mode unless TEMPLATES_AUTO_RELOAD says
         # otherwise. (No environment yet: it will read DEBUG when created.)
-        if self.config["TEMPLATES_AUTO_RELOAD"] is None and "jinja_env" in self.__dict__:
-            self.jinja_env.auto_reload = value
+        if self.config["TEMPLATES_AUTO_RELOAD"] is None and self._jinja_env is not None:
+            self._jinja_env.auto_reload = value
 
     @property
     def propagate_exceptions(self) -> bool:
@@ -665,7 +696,7 @@ class Flask(Scaffold):
         return self.finalize_request(rv)
 
     def _run_before_first_request(self) -> None:
-        with self._before_request_lock:
+        with _first_request_lock(self):
             if self._got_first_request:
                 return
             for func in self.before_first_request_funcs:
@@ -1057,15 +1088,21 @@ class Flask(Scaffold):
 
     # -- templates ---------------------------------------------------------------
 
-    @cached_property
+    @property
     def jinja_env(self) -> "Environment":
         """The template Environment, created (by ``create_jinja_environment``) on
         first use; changing ``jinja_options`` afterwards has no effect."""
-        with _jinja_env_lock:  # so that concurrent first renders share one
-            env = self.__dict__.get("jinja_env")
-            if env is None:
-                env = self.__dict__["jinja_env"] = self.create_jinja_environment()
+        env = self._jinja_env
+        if env is None:
+            with _jinja_env_lock:  # so that concurrent first renders share one
+                env = self._jinja_env
+                if env is None:
+                    env = self._jinja_env = self.create_jinja_environment()
         return env
+
+    @jinja_env.setter
+    def jinja_env(self, env: "Environment") -> None:
+        self._jinja_env = env
 
     def create_jinja_environment(self) -> "Environment":
         """A new ``jinja_environment`` from ``jinja_options``, with Flask's additions:

@@ -87,7 +87,8 @@ class Scaffold:
     ) -> None:
         self.import_name = import_name
         self.static_folder = static_folder  # type: ignore[assignment]
-        self.static_url_path = static_url_path
+        if static_url_path is not None:  # else the class default (see Flask's attribute notes)
+            self.static_url_path = static_url_path
         self.template_folder = template_folder
         if root_path is None:
             root_path = get_root_path(self.import_name)

@@ -19,7 +19,7 @@ _missing = object()
 
 
 class cached_property(t.Generic[_T]):
-    """A property computed on first access and stored in the instance ``__dict__``.
+    """A property computed on first access and stored as an instance attribute.
 
     Being a non-data descriptor, later reads find the stored value first and
     never call back into Python code: the cache costs one dict lookup.
@@ -40,7 +40,10 @@ class cached_property(t.Generic[_T]):
     def __get__(self, obj: t.Any, owner: t.Optional[type] = None) -> _T:
         if obj is None:
             return self  # type: ignore[return-value]
-        value = obj.__dict__[self.__name__] = self.fget(obj)
+        value = self.fget(obj)
+        # Set as an attribute rather than into obj.__dict__: reading
+        # __dict__ makes CPython build a dict that slows every later read.
+        setattr(obj, self.__name__, value)
         return value
 
 

@@ -748,6 +748,15 @@ def test_a_flask_view_reads_uploads_and_max_content_length_applies(app, client):
     assert too_big.status_code == 413
 
 
+def test_with_request_closes_the_uploads_and_a_request_without_a_body_closes_cleanly():
+    request = Request.from_values(method="POST", data={"f": (io.BytesIO(b"data"), "f.txt")})
+    with request:
+        upload = request.files["f"]
+    assert upload.stream.closed
+    with Request.from_values("/") as plain:
+        assert plain.method == "GET"
+
+
 def test_builder_names_files_without_their_folders(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_bytes(b"n")

@@ -6,6 +6,7 @@ which takes the shortcut once its first request is done, and a subclass that
 overrides a step of the request, which always takes the general path.
 """
 import asyncio
+import io
 
 import pytest
 
@@ -335,3 +336,19 @@ def test_a_request_inside_an_app_context_shares_its_g():
         g.x = 5
         assert client.get("/read-g").data == b"g=5"
     assert client.get("/read-g").data == b"g=None"
+
+
+@pytest.mark.parametrize("app_class", [Flask, GeneralPathFlask])
+def test_uploads_are_closed_when_the_request_ends(app_class):
+    app = app_class(__name__)
+    kept = []
+
+    @app.post("/upload")
+    def upload():
+        kept.append(request.files["f"])
+        return "stored"
+
+    client = validated(app).test_client()
+    for _ in range(2):  # the first request always takes the general path
+        assert client.post("/upload", data={"f": (io.BytesIO(b"data"), "f.txt")}).text == "stored"
+    assert len(kept) == 2 and all(upload.stream.closed for upload in kept)

@@ -448,6 +448,12 @@ def test_turning_debug_on_later_turns_reloading_on(app, templates):
     assert app.jinja_env.auto_reload is True
 
 
+def test_jinja_env_can_be_replaced(app):
+    replacement = Environment(app)
+    app.jinja_env = replacement
+    assert app.jinja_env is replacement
+
+
 def test_templates_auto_reload_config_wins_over_debug(app):
     app.config["TEMPLATES_AUTO_RELOAD"] = False
     app.debug = True

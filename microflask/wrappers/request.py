@@ -179,6 +179,12 @@ class Request:
 
     # get_json's results for (not silent, silent); Ellipsis means "not parsed yet".
     _cached_json: t.Tuple[t.Any, t.Any] = (Ellipsis, Ellipsis)
+    # The body, once get_data has read it with cache=True.
+    _cached_data: t.Optional[bytes] = None
+    # Whether the body was parsed into stream, form and files. (A flag, not
+    # a look in __dict__: reading __dict__ makes CPython build a dict that
+    # slows every later attribute read.)
+    _form_parsed = False
 
     #: Whether reading the body is refused (see the class docstring).
     shallow = False
@@ -526,7 +532,7 @@ class Request:
         form has been parsed the body is used up; ``parse_form_data=True``
         parses it first, so a form body then reads as empty.
         """
-        data = self.__dict__.get("_cached_data")
+        data = self._cached_data
         if data is None:
             if parse_form_data:
                 self._load_form_data()
@@ -581,10 +587,10 @@ class Request:
     def _load_form_data(self) -> None:
         """Parse the body into ``form`` and ``files`` once; the parser gets the
         cached body if ``get_data`` already read it."""
-        if "form" in self.__dict__:
+        if self._form_parsed:
             return
         if self.environ.get("CONTENT_TYPE"):
-            cached = self.__dict__.get("_cached_data")
+            cached = self._cached_data
             stream = BytesIO(cached) if cached is not None else self.stream
             result = self.make_form_data_parser().parse(
                 stream, self.mimetype, self.content_length, self.mimetype_params
@@ -592,7 +598,8 @@ class Request:
         else:
             empty = self.parameter_storage_class()
             result = (self.stream, empty, empty)
-        self.__dict__["stream"], self.__dict__["form"], self.__dict__["files"] = result
+        self.stream, self.form, self.files = result
+        self._form_parsed = True
 
     @property
     def is_json(self) -> bool:
@@ -651,7 +658,9 @@ class Request:
 
     def close(self) -> None:
         """Close the uploaded files. ``with request:`` does this on exit."""
-        files = self.__dict__.get("files")
+        if not self._form_parsed:
+            return
+        files = self.files
         if files:
             for _key, upload in iter_multi_items(files):
                 upload.close()
