@@ -87,6 +87,25 @@ def test_str_body_is_encoded_and_sent_with_content_length():
     assert headers["Content-Type"] == "text/html; charset=utf-8"
 
 
+def test_every_body_length_gets_its_own_content_length():
+    # More lengths than a response class remembers header pairs for.
+    for length in list(range(0, 5000, 1)) + [70000, 5]:
+        response = Response(b"x" * length)
+        sent = {}
+        response(make_environ(), lambda status, header_list, exc_info=None: sent.update(headers=header_list))
+        assert dict(sent["headers"])["Content-Length"] == str(length)
+        assert response.headers["Content-Length"] == str(length)
+
+
+def test_a_sent_header_list_changed_by_the_server_leaves_the_next_response_alone():
+    def changing_start_response(status, header_list, exc_info=None):
+        header_list.append(("Server", "test"))
+
+    Response("same length")(make_environ(), changing_start_response)
+    status, headers, body = send(Response("same length"))
+    assert "Server" not in headers and headers["Content-Length"] == "11"
+
+
 def test_bytes_body_is_sent_as_is():
     status, headers, body = send(Response(b"\x00\xffdata", mimetype="application/octet-stream"))
 

@@ -109,16 +109,27 @@ def _content_type_pair(mimetype: str, charset: str) -> t.Tuple[str, str]:
     return pair
 
 
-# Content-Length values already written, for bodies up to 64 KiB: str(int)
-# costs more than the rest of building a small response.
-_LENGTH_TEXT: t.Dict[int, str] = {}
+# How many body lengths a response class keeps the plain header pairs of.
+_MAX_CACHED_PLAIN_LENGTHS = 4096
 
 
-def _length_text(size: int) -> str:
-    text = str(size)
-    if size < 65536:
-        _LENGTH_TEXT[size] = text
-    return text
+class _PlainHeaderPairs(t.Dict[int, t.Tuple[t.Tuple[str, str], ...]]):
+    """The header pairs of a plain str/bytes response by body length, for one
+    response class: built on first need and kept, since building them
+    (str(length) above all) costs more than the rest of a small response."""
+
+    def __init__(self, content_type_pair: t.Optional[t.Tuple[str, str]], sets_length: bool) -> None:
+        super().__init__()
+        self.content_type_pair = content_type_pair
+        self.sets_length = sets_length
+
+    def __missing__(self, length: int) -> t.Tuple[t.Tuple[str, str], ...]:
+        pairs = () if self.content_type_pair is None else (self.content_type_pair,)
+        if self.sets_length:
+            pairs += (("Content-Length", str(length)),)
+        if len(self) < _MAX_CACHED_PLAIN_LENGTHS:
+            self[length] = pairs
+        return pairs
 
 
 def _iter_encoded(chunks: t.Iterable[t.Union[str, bytes]], charset: str) -> t.Iterator[bytes]:
@@ -345,18 +356,19 @@ class Response:
     # responses never get one and need no list of their own.
     _on_close: t.Tuple[t.Callable[[], t.Any], ...] = ()
     # The usual response, a str or bytes body with no headers given, keeps
-    # the header list __init__ made here until ``headers`` is first used: one
-    # sent untouched costs no Headers object, and __call__ knows its headers
-    # are complete and need no rewrite.
-    _pairs_as_built: t.Optional[t.List[t.Tuple[str, str]]] = None
+    # the header pairs __init__ found for it here until ``headers`` is first
+    # used: one sent untouched costs no Headers object, and __call__ knows
+    # its headers are complete and need no rewrite. (A tuple shared by all
+    # such responses of the class with a body of the same length.)
+    _pairs_as_built: t.Optional[t.Tuple[t.Tuple[str, str], ...]] = None
     # The body list that header list describes; replacing ``response`` ends the deal.
     _body_as_built: t.Optional[t.List[bytes]] = None
     _headers: t.Optional[Headers] = None
     # What __init__ gives a plain str/bytes body, worked out once per class
-    # from the settings above: (status line, status code, charset,
-    # Content-Type pair or None, whether to add Content-Length). None for a
-    # subclass that overrides one of _INLINED_METHODS.
-    _plain_plan: t.Optional[t.Tuple[str, int, str, t.Optional[t.Tuple[str, str]], bool]] = None
+    # from the settings above: (status line, status code, charset, header
+    # pairs by body length). None for a subclass that overrides one of
+    # _INLINED_METHODS.
+    _plain_plan: t.Optional[t.Tuple[str, int, str, _PlainHeaderPairs]] = None
 
     def __init__(
         self,
@@ -378,16 +390,12 @@ class Response:
             plan = self._plain_plan
             if plan is not None:
                 # The usual response, a view's str or bytes: status and header
-                # list come from the class's plan, the header list is kept as
-                # it is (see ``_pairs_as_built``) and set_data's work is inline.
-                self._status, self._status_code, charset, content_type_pair, sets_length = plan
+                # pairs come from the class's plan, the pairs are kept as they
+                # are (see ``_pairs_as_built``) and set_data's work is inline.
+                self._status, self._status_code, charset, header_pairs = plan
                 body = response.encode(charset) if type(response) is str else response
                 self.response = self._body_as_built = [body]
-                pairs = [content_type_pair] if content_type_pair is not None else []
-                if sets_length:
-                    size = len(body)
-                    pairs.append(("Content-Length", _LENGTH_TEXT.get(size) or _length_text(size)))
-                self._pairs_as_built = pairs
+                self._pairs_as_built = header_pairs[len(body)]
                 return
         if direct_passthrough:
             self.direct_passthrough = True
@@ -425,7 +433,7 @@ class Response:
         """The response headers, a ``Headers``; assign one to replace them."""
         headers = self._headers
         if headers is None:
-            headers = self._headers = _headers_from_checked(self._pairs_as_built or [])
+            headers = self._headers = _headers_from_checked(list(self._pairs_as_built or ()))
             self._pairs_as_built = None
         return headers
 
@@ -986,7 +994,7 @@ class Response:
             # bytes and a complete header list, nothing to run on close.
             status = self._status_code
             if status >= 200 and status != 204 and status != 304:
-                start_response(self._status, pairs.copy())
+                start_response(self._status, list(pairs))
                 if environ.get("REQUEST_METHOD") == "HEAD":
                     return []
                 # A new list, so that nothing the server does to it reaches the response.
@@ -1018,8 +1026,8 @@ class Response:
         """The header list ``get_wsgi_headers`` would give with ``body``, when all
         it would do is add the Content-Length; None when it would rewrite one.
 
-        ``_pairs_as_built``, when set, is such a list already: the header list
-        __init__ made, with a checked Content-Type and the body's length.
+        ``_pairs_as_built``, when set, holds such a list already: the header
+        pairs __init__ found, with a checked Content-Type and the body's length.
         """
         pairs = self.headers._list
         has_length = False
@@ -1064,12 +1072,13 @@ class Response:
         return cls(*run_wsgi_app(app, environ, buffered))
 
 
-def _plain_plan_for(cls: t.Type[Response]) -> t.Tuple[str, int, str, t.Optional[t.Tuple[str, str]], bool]:
+def _plain_plan_for(cls: t.Type[Response]) -> t.Tuple[str, int, str, _PlainHeaderPairs]:
     """``Response._plain_plan`` for ``cls``, from its class settings."""
     status_line, status_code = _clean_status(cls.default_status)
     mimetype = cls.default_mimetype
     content_type_pair = None if mimetype is None else _content_type_pair(mimetype, cls.charset)
-    return status_line, status_code, cls.charset, content_type_pair, bool(cls.automatically_set_content_length)
+    header_pairs = _PlainHeaderPairs(content_type_pair, bool(cls.automatically_set_content_length))
+    return status_line, status_code, cls.charset, header_pairs
 
 
 Response._plain_plan = _plain_plan_for(Response)
