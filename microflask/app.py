@@ -29,7 +29,7 @@ from .globals import _cv_app, _cv_request, request_ctx, session
 from .helpers import get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
-from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .scaffold import Scaffold, _deprecated_json_class_attribute, _endpoint_from_view_func, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .signals import (
     _request_signals,
@@ -154,6 +154,12 @@ _first_request_locks: "weakref.WeakKeyDictionary[Flask, Lock]" = weakref.WeakKey
 _first_request_locks_guard = Lock()
 
 
+def _warn_env_deprecated() -> None:
+    import warnings
+
+    warnings.warn("'app.env' is deprecated (Flask removed it in 2.3). Use 'app.debug' instead.", DeprecationWarning, stacklevel=3)
+
+
 def _first_request_lock(app: "Flask") -> Lock:
     with _first_request_locks_guard:
         return _first_request_locks.setdefault(app, Lock())
@@ -222,6 +228,8 @@ class Flask(Scaffold):
     # use (jinja_env, logger...) is set as an attribute.
     #: Whether URLs are matched by subdomain (the constructor's argument).
     subdomain_matching = False
+    json_encoder = _deprecated_json_class_attribute("json_encoder", lambda: _app_json.JSONEncoder)
+    json_decoder = _deprecated_json_class_attribute("json_decoder", lambda: _app_json.JSONDecoder)
     # Set on first use (see jinja_env).
     _jinja_env: t.Optional["Environment"] = None
     #: The Environment class ``create_jinja_environment`` instantiates.
@@ -352,6 +360,18 @@ class Flask(Scaffold):
         return self.import_name
 
     @property
+    def env(self) -> str:
+        """Deprecated (Flask 2.2): ``ENV`` in config, ``"production"`` unless
+        ``FLASK_ENV`` said otherwise. Use ``debug`` instead."""
+        _warn_env_deprecated()
+        return self.config["ENV"]  # type: ignore[no-any-return]
+
+    @env.setter
+    def env(self, value: str) -> None:
+        _warn_env_deprecated()
+        self.config["ENV"] = value
+
+    @property
     def debug(self) -> bool:
         """Debug mode (``DEBUG`` in config): tracebacks in the browser, reloader, no caching."""
         return bool(self.config["DEBUG"])
@@ -381,6 +401,7 @@ class Flask(Scaffold):
         folder when ``instance_relative``."""
         root_path = self.instance_path if instance_relative else self.root_path
         defaults = dict(self.default_config)
+        defaults["ENV"] = os.environ.get("FLASK_ENV") or "production"
         defaults["DEBUG"] = get_debug_flag()
         return self.config_class(root_path, defaults)
 

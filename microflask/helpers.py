@@ -26,9 +26,33 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
 
 def get_debug_flag() -> bool:
-    """Whether ``FLASK_DEBUG`` asks for debug mode."""
+    """Whether ``FLASK_DEBUG`` asks for debug mode (or, without it, the
+    deprecated ``FLASK_ENV=development``, with Flask 2.2's warning)."""
     value = os.environ.get("FLASK_DEBUG")
-    return bool(value) and value.lower() not in {"0", "false", "no"}
+    if not value:
+        env = os.environ.get("FLASK_ENV")
+        if env:
+            _warn_flask_env_deprecated()
+            return env == "development"
+        return False
+    return value.lower() not in {"0", "false", "no"}
+
+
+def get_env() -> str:
+    """Deprecated (Flask 2.2): the ``FLASK_ENV`` environment variable, or
+    ``"production"``. Use ``FLASK_DEBUG`` and ``app.debug`` instead."""
+    import warnings
+
+    warnings.warn("'get_env' is deprecated (Flask removed it in 2.3). Use 'FLASK_DEBUG' instead.", DeprecationWarning, stacklevel=2)
+    return os.environ.get("FLASK_ENV") or "production"
+
+
+def _warn_flask_env_deprecated() -> None:
+    import warnings
+
+    warnings.warn(
+        "'FLASK_ENV' is deprecated (Flask removed it in 2.3). Use 'FLASK_DEBUG' instead.", DeprecationWarning, stacklevel=3
+    )
 
 
 def get_load_dotenv(default: bool = True) -> bool:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from functools import update_wrapper
 
 from .exceptions import HTTPException, default_exceptions
+from .json.provider import _start_looking_for_json_classes
 from .utils import cached_property
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -60,6 +61,35 @@ def get_root_path(import_name: str) -> str:
     return os.path.dirname(os.path.abspath(filename))
 
 
+def _deprecated_json_class_attribute(name: str, default: t.Callable[[], t.Optional[type]]) -> property:
+    """Flask 2.2's deprecated ``json_encoder`` or ``json_decoder`` attribute:
+    the class kept as ``_<name>``, or ``default()`` when none was set. Reading
+    or setting it warns; once one is set, ``app.json`` looks for it."""
+    storage = f"_{name}"
+
+    def warn(self: "Scaffold") -> None:
+        import warnings
+
+        warnings.warn(
+            f"'{type(self).__name__}.{name}' is deprecated (Flask removed it in 2.3). Customize 'app.json' instead.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+
+    def get(self: "Scaffold") -> t.Optional[type]:
+        warn(self)
+        value = getattr(self, storage)
+        return default() if value is None else value
+
+    def set(self: "Scaffold", value: t.Optional[type]) -> None:
+        warn(self)
+        setattr(self, storage, value)
+        if value is not None:
+            _start_looking_for_json_classes()
+
+    return property(get, set, doc=f"Deprecated: the JSON {name[5:]} class ``app.json`` uses; customize ``app.json``.")
+
+
 def _endpoint_from_view_func(view_func: t.Callable[..., t.Any]) -> str:
     if view_func is None:
         raise TypeError("expected a view function when no endpoint name is given")
@@ -76,6 +106,23 @@ class Scaffold:
     name: str
     _static_folder: t.Optional[str] = None
     _static_url_path: t.Optional[str] = None
+
+    # Flask 2.2's deprecated JSON classes, None unless set.
+    _json_encoder: t.Optional[type] = None
+    _json_decoder: t.Optional[type] = None
+    json_encoder = _deprecated_json_class_attribute("json_encoder", lambda: None)
+    json_decoder = _deprecated_json_class_attribute("json_decoder", lambda: None)
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in ("json_encoder", "json_decoder"):
+            value = vars(cls).get(name)
+            if isinstance(value, type):
+                # Set as a class attribute, as Flask 2.2 also allowed: keep
+                # it where app.json looks, behind the warning property.
+                delattr(cls, name)
+                setattr(cls, f"_{name}", value)
+                _start_looking_for_json_classes()
 
     def __init__(
         self,

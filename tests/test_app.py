@@ -1103,3 +1103,31 @@ def test_max_cookie_size_follows_the_config():
     with app.test_request_context(), pytest.warns(UserWarning, match="limit of 50 bytes"):
         app.response_class().set_cookie("a", "x" * 60)
     assert Response is app.response_class
+
+
+# -- Flask 2.2's deprecated env ----------------------------------------------------
+
+
+def test_env_is_production_by_default_and_deprecated(tmp_path, monkeypatch):
+    monkeypatch.delenv("FLASK_ENV", raising=False)
+    app = Flask("env", root_path=str(tmp_path))
+    assert app.config["ENV"] == "production"
+    with pytest.deprecated_call():
+        assert app.env == "production"
+    with pytest.deprecated_call():
+        app.env = "development"
+    assert app.config["ENV"] == "development"
+
+
+def test_flask_env_development_still_turns_debug_on_with_a_warning(tmp_path, monkeypatch):
+    from microflask.helpers import get_env
+
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("FLASK_ENV", "development")
+    with pytest.deprecated_call():
+        app = Flask("env", root_path=str(tmp_path))
+    assert app.config["ENV"] == "development" and app.debug is True
+    with pytest.deprecated_call():
+        assert get_env() == "development"
+    monkeypatch.setenv("FLASK_DEBUG", "0")  # FLASK_DEBUG wins
+    assert Flask("env", root_path=str(tmp_path)).debug is False

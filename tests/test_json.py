@@ -11,7 +11,7 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask import Flask, Markup, jsonify
+from microflask import Flask, Markup, jsonify, request
 from microflask import json as mjson
 from microflask.json.provider import DefaultJSONProvider, JSONProvider
 
@@ -361,3 +361,110 @@ def test_unreadable_json_gives_the_generic_400_unless_debugging():
     app.config["TRAP_BAD_REQUEST_ERRORS"] = False
     response = client.post("/data", data="{bad", content_type="application/json")
     assert response.status_code == 400 and b"Failed to decode JSON object" in response.data
+
+
+# -- Flask 2.2's deprecated encoder and decoder classes ---------------------------
+
+
+class Vector:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+
+class VectorEncoder(mjson.JSONEncoder):
+    def default(self, o):
+        if isinstance(o, Vector):
+            return [o.x, o.y]
+        return super().default(o)
+
+
+def test_an_encoder_class_set_on_the_app_serialises_with_a_warning(app):
+    with pytest.deprecated_call():
+        app.json_encoder = VectorEncoder
+
+    @app.route("/point")
+    def point():
+        return jsonify(where=Vector(1, 2), when=date(2024, 1, 2))
+
+    with pytest.deprecated_call():
+        response = app.test_client().get("/point")
+    assert response.get_json() == {"where": [1, 2], "when": "Tue, 02 Jan 2024 00:00:00 GMT"}
+    with pytest.deprecated_call():
+        assert app.json_encoder is VectorEncoder
+
+
+def test_a_stdlib_encoder_class_still_gets_the_apps_extra_types(app):
+    class Plain(json.JSONEncoder):
+        def encode(self, o):
+            return super().encode(o).replace("GMT", "UTC")
+
+    with pytest.deprecated_call():
+        app.json_encoder = Plain
+    with app.app_context(), pytest.deprecated_call():
+        assert mjson.dumps(date(2024, 1, 2)) == '"Tue, 02 Jan 2024 00:00:00 UTC"'
+
+
+def test_a_blueprint_encoder_class_applies_to_its_own_routes_only(app):
+    from microflask import Blueprint
+
+    points = Blueprint("points", __name__)
+    with pytest.deprecated_call():
+        points.json_encoder = VectorEncoder
+
+    @points.route("/in")
+    def inside():
+        return jsonify(Vector(3, 4))
+
+    @app.route("/out")
+    def outside():
+        return jsonify(Vector(3, 4))
+
+    app.register_blueprint(points)
+    with pytest.deprecated_call():
+        assert app.test_client().get("/in").get_json() == [3, 4]
+    with app.test_request_context("/out"), pytest.raises(TypeError, match="Vector"):
+        outside()  # the app's own JSON cannot serialise a Vector
+
+
+def test_an_encoder_class_given_as_a_subclass_attribute_is_used(tmp_path):
+    class PointFlask(Flask):
+        json_encoder = VectorEncoder
+
+    app = PointFlask(__name__, root_path=str(tmp_path))
+    with app.app_context(), pytest.deprecated_call():
+        assert app.json.dumps(Vector(5, 6)) == "[5, 6]"
+
+
+def test_a_decoder_class_set_on_the_app_reads_request_json(app):
+    class Tagging(mjson.JSONDecoder):
+        def __init__(self, **kwargs):
+            super().__init__(object_hook=lambda obj: {**obj, "decoded": True}, **kwargs)
+
+    with pytest.deprecated_call():
+        app.json_decoder = Tagging
+
+    @app.post("/echo")
+    def echo():
+        return request.get_json()
+
+    with pytest.deprecated_call():
+        response = app.test_client().post("/echo", json={"a": 1})
+    assert json.loads(response.data) == {"a": 1, "decoded": True}
+
+
+def test_the_deprecated_classes_default_as_flask_2_2s(app):
+    from microflask import Blueprint
+
+    with pytest.deprecated_call():
+        assert app.json_encoder is mjson.JSONEncoder and app.json_decoder is mjson.JSONDecoder
+    with pytest.deprecated_call():
+        assert Blueprint("bp", __name__).json_encoder is None
+
+
+def test_the_deprecated_encoder_serialises_the_providers_extra_types():
+    with pytest.deprecated_call():
+        encoder = mjson.JSONEncoder(sort_keys=True)
+    value = {"d": decimal.Decimal("1.5"), "u": uuid.UUID(int=1), "m": Markup("<b>")}
+    assert encoder.encode(value) == '{"d": "1.5", "m": "<b>", "u": "00000000-0000-0000-0000-000000000001"}'
+    with pytest.raises(TypeError, match="Vector"):
+        encoder.encode(Vector(1, 2))

@@ -17,7 +17,7 @@ from .provider import _default
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..wrappers import Response
 
-__all__ = ["dump", "dumps", "htmlsafe_dumps", "jsonify", "load", "loads"]
+__all__ = ["JSONDecoder", "JSONEncoder", "dump", "dumps", "htmlsafe_dumps", "jsonify", "load", "loads"]
 
 
 def dumps(obj: t.Any, **kwargs: t.Any) -> str:
@@ -85,3 +85,35 @@ def htmlsafe_dumps(obj: t.Any, **kwargs: t.Any) -> Markup:
         .replace("&", "\\u0026")
         .replace("'", "\\u0027")
     )
+
+
+def _warn_json_class_deprecated(name: str) -> None:
+    import warnings
+
+    warnings.warn(
+        f"'{name}' is deprecated (Flask removed it in 2.3). Customize 'app.json' instead.",
+        DeprecationWarning,
+        stacklevel=4,
+    )
+
+
+class JSONEncoder(_json.JSONEncoder):
+    """Flask 2.2's deprecated encoder class: ``json.JSONEncoder`` plus the
+    types ``app.json`` serialises (dates, Decimal, UUID, dataclasses,
+    ``__html__``). Subclass it as ``app.json_encoder`` only to run old code;
+    new code customizes ``app.json``."""
+
+    def __init__(self, **kwargs: t.Any) -> None:
+        _warn_json_class_deprecated("JSONEncoder")
+        super().__init__(**kwargs)
+
+    def default(self, o: t.Any) -> t.Any:
+        return _default(o)
+
+
+class JSONDecoder(_json.JSONDecoder):
+    """Flask 2.2's deprecated decoder class: ``json.JSONDecoder`` as it is."""
+
+    def __init__(self, **kwargs: t.Any) -> None:
+        _warn_json_class_deprecated("JSONDecoder")
+        super().__init__(**kwargs)

@@ -13,6 +13,7 @@ import typing as t
 import weakref
 from datetime import date
 
+from ..globals import _cv_request
 from ..http import http_date
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -93,6 +94,39 @@ def _default(o: t.Any) -> t.Any:
 # The decoder json.loads uses when given no options.
 _DECODER = json.JSONDecoder()
 
+# Whether an app or blueprint was ever given a JSON encoder or decoder class
+# the Flask 2.2 way (``app.json_encoder = ...``): until then dumps and loads
+# need not look for one.
+_json_classes_in_use = False
+
+
+def _start_looking_for_json_classes() -> None:
+    global _json_classes_in_use
+    _json_classes_in_use = True
+
+
+def _deprecated_json_class(app: "Flask", attribute: str) -> t.Optional[type]:
+    """The JSON class set as ``attribute`` ("json_encoder" or "json_decoder")
+    on the current request's blueprint, else on ``app``; None when neither
+    has one. Flask 2.2 honoured these with a DeprecationWarning; so do we."""
+    json_class = getattr(app, f"_{attribute}")
+    request_ctx = _cv_request.get(None)
+    if request_ctx is not None:
+        blueprint = app.blueprints.get(request_ctx.request.blueprint)  # type: ignore[arg-type]
+        if blueprint is not None and getattr(blueprint, f"_{attribute}") is not None:
+            json_class = getattr(blueprint, f"_{attribute}")
+    if json_class is not None:
+        import warnings
+
+        warnings.warn(
+            f"Setting '{attribute}' on the app or a blueprint is deprecated (Flask removed it in 2.3)."
+            " Customize 'app.json' instead.",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+    return json_class
+
+
 # Enough for every option set an app uses; more means options that vary
 # freely (an ``indent`` per call, say), and the cache starts over.
 _MAX_CACHED_ENCODERS = 16
@@ -154,6 +188,12 @@ class DefaultJSONProvider(JSONProvider):
         # options; an encoder keeps no state between calls, so one per set of
         # options is reused. The provider's settings are part of the key, read
         # afresh on each call, so changing ``sort_keys`` at runtime still works.
+        if _json_classes_in_use:
+            encoder_class = _deprecated_json_class(self._app, "json_encoder")
+            if encoder_class is not None:
+                kwargs.setdefault("cls", encoder_class)
+                if "default" in vars(encoder_class):
+                    kwargs.setdefault("default", None)  # the class's own default() then applies
         config = self._app.config
         ensure_ascii = _deprecated_setting(config, "JSON_AS_ASCII", "ensure_ascii", self.ensure_ascii)
         sort_keys = _deprecated_setting(config, "JSON_SORT_KEYS", "sort_keys", self.sort_keys)
@@ -178,6 +218,10 @@ class DefaultJSONProvider(JSONProvider):
 
     def loads(self, s: t.Union[str, bytes], **kwargs: t.Any) -> t.Any:
         """``json.loads(s, **kwargs)``; ``s`` may be a str or bytes."""
+        if _json_classes_in_use:
+            decoder_class = _deprecated_json_class(self._app, "json_decoder")
+            if decoder_class is not None:
+                kwargs.setdefault("cls", decoder_class)
         if not kwargs and isinstance(s, str):
             # The usual document, with no space around it, is read in one
             # step; anything else (space, extra data, errors) by json.loads.
