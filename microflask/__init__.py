@@ -64,9 +64,12 @@ _EXPORTS = {
     "stream_template": "templating",
     "stream_template_string": "templating",
     "Response": "app",
+    # Deprecated in Flask 2.2; looked up afresh each time, so each use warns.
+    "_app_ctx_stack": "globals",
+    "_request_ctx_stack": "globals",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(name for name in _EXPORTS if not name.startswith("_"))
 
 # Captured now: importing the submodule ``microflask.globals`` later binds the
 # name ``globals`` in this namespace, hiding the builtin.
@@ -115,7 +118,8 @@ def __getattr__(name: str) -> object:
     if module_name is None:
         raise AttributeError(f"module 'microflask' has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{module_name}", __name__), name)
-    _namespace[name] = value  # later lookups skip this function
+    if not name.startswith("_"):
+        _namespace[name] = value  # later lookups skip this function
     return value
 
 

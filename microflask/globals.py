@@ -42,3 +42,54 @@ g: "_AppCtxGlobals" = LocalProxy(_cv_app, "g", unbound_message=_no_app_msg)  # t
 request_ctx: "RequestContext" = LocalProxy(_cv_request, unbound_message=_no_req_msg)  # type: ignore[assignment]
 request: "Request" = LocalProxy(_cv_request, "request", unbound_message=_no_req_msg)  # type: ignore[assignment]
 session: "SessionMixin" = LocalProxy(_cv_request, "session", unbound_message=_no_req_msg)  # type: ignore[assignment]
+
+
+class _ContextStack:
+    """Flask 2.2's deprecated ``_app_ctx_stack`` and ``_request_ctx_stack``:
+    the old stack interface (``top``, ``push``, ``pop``) over one of the
+    context variables, for extensions written before they existed."""
+
+    def __init__(self, kind: str, context_var: "ContextVar[t.Any]") -> None:
+        self.kind = kind
+        self.context_var = context_var
+
+    def _warn(self) -> None:
+        import warnings
+
+        warnings.warn(
+            f"'_{self.kind}_ctx_stack' is deprecated (Flask removed it in 2.3). Use 'g' to store data,"
+            f" or '{self.kind}_ctx' to reach the current context.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+
+    @property
+    def top(self) -> t.Any:
+        """The active context, or None."""
+        self._warn()
+        return self.context_var.get(None)
+
+    def push(self, context: t.Any) -> None:
+        self._warn()
+        context.push()
+
+    def pop(self) -> t.Any:
+        self._warn()
+        context = self.context_var.get(None)
+        if context is not None:
+            context.pop()
+        return context
+
+
+_stacks = {
+    "_app_ctx_stack": _ContextStack("app", _cv_app),
+    "_request_ctx_stack": _ContextStack("request", _cv_request),
+}
+
+
+def __getattr__(name: str) -> t.Any:
+    stack = _stacks.get(name)
+    if stack is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    stack._warn()
+    return stack

@@ -391,3 +391,39 @@ def test_concurrent_requests_through_the_app(app):
     for thread in threads:
         thread.join()
     assert results == {n: str(n * n) for n in range(20)}
+
+
+# -- Flask 2.2's deprecated context stacks ------------------------------------------
+
+
+def test_the_deprecated_context_stacks_serve_old_extensions(app):
+    import microflask
+
+    with pytest.deprecated_call():
+        app_stack = microflask._app_ctx_stack
+    with pytest.deprecated_call():
+        request_stack = microflask._request_ctx_stack
+    with pytest.deprecated_call():
+        assert app_stack.top is None and request_stack.top is None
+
+    # The old extension pattern: keep a resource on the app context.
+    with app.test_request_context("/"):
+        with pytest.deprecated_call():
+            app_stack.top.database = "connection"
+        assert microflask.globals.app_ctx.database == "connection"
+        with pytest.deprecated_call():
+            assert request_stack.top.request.path == "/"
+
+
+def test_the_deprecated_stacks_push_and_pop_contexts(app):
+    from microflask.globals import _cv_app
+
+    with pytest.deprecated_call():
+        from microflask.globals import _app_ctx_stack
+    context = app.app_context()
+    with pytest.deprecated_call():
+        _app_ctx_stack.push(context)
+    assert _cv_app.get(None) is context
+    with pytest.deprecated_call():
+        assert _app_ctx_stack.pop() is context
+    assert _cv_app.get(None) is None
