@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import typing as t
 from functools import lru_cache
-from html import escape
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .datastructures import WWWAuthenticate
@@ -37,14 +36,23 @@ def _response_class() -> t.Type["Response"]:
 # Error pages repeat the same few texts (reason phrases, class descriptions),
 # so their HTML is remembered; the bound keeps per-error texts from piling up.
 @lru_cache(maxsize=256)
-def _escaped(text: str) -> str:
-    return escape(text)
+def _escape(text: str) -> str:
+    """``text`` safe in HTML, with the entities Werkzeug's pages use (``'`` as
+    ``&#39;``, ``"`` as ``&#34;``), so error bodies are byte-identical to its.
+    Written here, as the toolkit does not import the template layer."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 @lru_cache(maxsize=256)
 def _description_html(text: str) -> str:
     """A description as an HTML paragraph: escaped, with newlines as ``<br>``."""
-    paragraph = escape(text).replace("\n", "<br>")
+    paragraph = _escape(text).replace("\n", "<br>")
     return f"<p>{paragraph}</p>"
 
 
@@ -74,7 +82,7 @@ class HTTPException(Exception):
         return _description_html(self.description or "")
 
     def get_body(self, environ: t.Optional[WSGIEnvironment] = None, scope: t.Optional[dict] = None) -> str:
-        name = _escaped(self.name)
+        name = _escape(self.name)
         return (
             "<!doctype html>\n"
             "<html lang=en>\n"
@@ -136,10 +144,10 @@ class BadRequestKeyError(BadRequest, KeyError):
     show_exception = False
 
     def get_description(self, environ: t.Optional[WSGIEnvironment] = None, scope: t.Optional[dict] = None) -> str:
-        description = super().get_description(environ)
-        if self.show_exception and self.args:
-            description += f"<p>KeyError: {escape(repr(self.args[0]))}</p>"
-        return description
+        if not self.show_exception:
+            return super().get_description(environ)
+        # The key on a line of its own, as ``KeyError`` prints it: its repr.
+        return _description_html(f"{self.description or ''}\nKeyError: {KeyError.__str__(self)}")
 
     def __init__(self, arg: t.Optional[str] = None, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)

@@ -88,7 +88,25 @@ def _as_upload(
     return upload
 
 
-def _write_file_part(out: t.IO[bytes], name: str, file: t.Any, charset: str) -> None:
+class _Spool:
+    """Collects a body in memory and moves it to a temporary file once it
+    grows past ``threshold`` bytes (``None``: never)."""
+
+    def __init__(self, threshold: t.Optional[int]) -> None:
+        self.stream: t.IO[bytes] = BytesIO()
+        self._threshold = threshold
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+        if self._threshold is not None and self.stream.tell() > self._threshold:
+            import tempfile
+
+            file = tempfile.TemporaryFile()
+            file.write(t.cast(BytesIO, self.stream).getbuffer())
+            self.stream, self._threshold = file, None
+
+
+def _write_file_part(out: _Spool, name: str, file: t.Any, charset: str) -> None:
     """The headers and bytes of one file part; the file is read from where it is."""
     upload = _as_upload(file)
     filename = upload.filename or ""
@@ -119,18 +137,13 @@ def stream_encode_multipart(
 
     ``data`` is a dict (a list value means several parts) or a ``MultiDict``.
     Values with a ``read`` method (``FileStorage``, open files) become file
-    parts, everything else a text field (``str()`` of it). With ``use_tempfile``
-    a body past ``threshold`` bytes is written to a temporary file.
+    parts, everything else a text field (``str()`` of it). The body is built
+    in memory; with ``use_tempfile`` one past ``threshold`` bytes moves to a
+    temporary file. Close the stream once it is read.
     """
     if boundary is None:
         boundary = f"----microflask-{os.urandom(16).hex()}"
-    out: t.IO[bytes]
-    if use_tempfile:
-        import tempfile
-
-        out = t.cast(t.IO[bytes], tempfile.SpooledTemporaryFile(max_size=threshold))
-    else:
-        out = BytesIO()
+    out = _Spool(threshold if use_tempfile else None)
     delimiter = f"--{boundary}\r\n".encode("ascii")
     for name, value in _iter_data(data):
         out.write(delimiter)
@@ -141,9 +154,10 @@ def stream_encode_multipart(
             out.write(head.encode(charset) + str(value).encode(charset))
         out.write(b"\r\n")
     out.write(f"--{boundary}--\r\n".encode("ascii"))
-    length = out.tell()
-    out.seek(0)
-    return out, length, boundary
+    stream = out.stream
+    length = stream.tell()
+    stream.seek(0)
+    return stream, length, boundary
 
 
 def encode_multipart(
@@ -462,7 +476,15 @@ class EnvironBuilder:
 
     def get_environ(self) -> WSGIEnvironment:
         """A new WSGI environ for this request."""
+        return self._environ_and_multipart_body()[0]
+
+    def _environ_and_multipart_body(self) -> t.Tuple[WSGIEnvironment, t.Optional[t.IO[bytes]]]:
+        """A new environ, and the ``multipart/form-data`` body encoded for it
+        (``None`` if there is none). That body may be a temporary file: its
+        caller closes it once the request is done. ``close()`` does not, as
+        the environ outlives the builder."""
         input_stream, content_length, content_type = self._body()
+        encoded = input_stream if self.input_stream is None and self.mimetype == _MULTIPART_MIMETYPE else None
         # WSGI carries the raw request bytes as latin-1 strings.
         path_info = unquote_to_bytes(self.path).decode("latin-1")
         script_name = unquote_to_bytes(self.script_root).decode("latin-1")
@@ -502,7 +524,7 @@ class EnvironBuilder:
             environ[key] = ", ".join(values)
         if self.environ_overrides:
             environ.update(self.environ_overrides)
-        return environ
+        return environ, encoded
 
     def get_request(self, cls: t.Optional[t.Type[Request]] = None) -> Request:
         """A request object (``request_class`` unless ``cls``) for a new environ."""
@@ -675,6 +697,12 @@ def _cookie_scope(environ: WSGIEnvironment) -> t.Tuple[str, str]:
     return _split_port(host.lower())[0], path or "/"
 
 
+def _build_request(builder: EnvironBuilder) -> t.Tuple[Request, t.Optional[t.IO[bytes]]]:
+    """A request from ``builder``, and the multipart body encoded for it, if any."""
+    environ, encoded_body = builder._environ_and_multipart_body()
+    return builder.request_class(environ), encoded_body
+
+
 class ClientRedirectError(RuntimeError):
     """Following redirects went on for too long: most likely a redirect loop."""
 
@@ -820,18 +848,22 @@ class Client:
         The arguments are those of ``EnvironBuilder``, or one ``EnvironBuilder``,
         environ dict or ``Request``. With ``buffered`` the body is read and the
         app's iterable closed at once; otherwise it streams and is closed once
-        read to the end or by ``response.close()``. ``follow_redirects``
+        read to the end or by ``response.close()``. A ``multipart/form-data``
+        body the client encodes is closed then too. ``follow_redirects``
         follows 301/302/303 as GET and
         307/308 with the same method and body; ``response.history`` holds the
         redirect responses.
         """
-        request = self._request_from(args, kwargs)
+        request, encoded_body = self._request_from(args, kwargs)
         body = b""
         if follow_redirects:
             # Keep the body so a 307/308 redirect can send it again.
             body = request.environ["wsgi.input"].read()
             request.environ["wsgi.input"] = BytesIO(body)
-        response = self._send(request, buffered)
+            if encoded_body is not None:
+                encoded_body.close()
+                encoded_body = None
+        response = self._send(request, buffered, encoded_body)
         history: t.List[TestResponse] = []
         while follow_redirects and response.status_code in (301, 302, 303, 307, 308):
             location = response.headers.get("Location")
@@ -852,23 +884,41 @@ class Client:
             response.history = tuple(history)
         return response
 
-    def _request_from(self, args: t.Tuple[t.Any, ...], kwargs: t.Dict[str, t.Any]) -> Request:
+    def _request_from(
+        self, args: t.Tuple[t.Any, ...], kwargs: t.Dict[str, t.Any]
+    ) -> t.Tuple[Request, t.Optional[t.IO[bytes]]]:
+        """The request ``open`` sends, and the multipart body encoded for it, if any."""
         if len(args) == 1 and not kwargs:
             target = args[0]
             if isinstance(target, EnvironBuilder):
-                return target.get_request()
+                return _build_request(target)
             if isinstance(target, dict):
-                return EnvironBuilder.from_environ(target).get_request()
+                return EnvironBuilder.from_environ(target).get_request(), None
             if isinstance(target, Request):
-                return target
+                return target, None
         builder = EnvironBuilder(*args, **kwargs)
         try:
-            return builder.get_request()
+            return _build_request(builder)
         finally:
             builder.close()
 
-    def _send(self, request: Request, buffered: bool) -> TestResponse:
-        app_iter, status, headers = self.run_wsgi_app(request.environ, buffered=buffered)
+    def _send(
+        self, request: Request, buffered: bool, encoded_body: t.Optional[t.IO[bytes]] = None
+    ) -> TestResponse:
+        """Run the app for ``request``; ``encoded_body``, the body the client
+        encoded for it, is closed once the response is done."""
+        try:
+            app_iter, status, headers = self.run_wsgi_app(request.environ, buffered=buffered)
+        except BaseException:
+            if encoded_body is not None:
+                encoded_body.close()
+            raise
+        if encoded_body is not None:
+            if buffered:
+                encoded_body.close()
+            else:
+                # A streamed response may still read the request body.
+                app_iter = _SelfClosingIterator(app_iter, encoded_body.close)
         return self.response_wrapper(app_iter, status, headers, request=request)
 
     def _redirect_request(self, response: TestResponse, location: str, body: bytes) -> Request:

@@ -126,24 +126,26 @@ class FlaskClient(_toolkit.Client):
             environ["werkzeug.debug.preserve_context"] = self._new_contexts.append
         return environ
 
-    def _request_from(self, args: t.Tuple[t.Any, ...], kwargs: t.Dict[str, t.Any]) -> Request:
+    def _request_from(
+        self, args: t.Tuple[t.Any, ...], kwargs: t.Dict[str, t.Any]
+    ) -> t.Tuple[Request, t.Optional[t.IO[bytes]]]:
         if len(args) == 1 and not kwargs:
             target = args[0]
             if isinstance(target, _toolkit.EnvironBuilder):
                 builder = copy(target)
                 builder.environ_base = self._copy_environ(builder.environ_base or {})
-                return builder.get_request()
+                return _toolkit._build_request(builder)
             if isinstance(target, dict):
                 builder = _toolkit.EnvironBuilder.from_environ(target, environ_base=self._copy_environ({}))
-                return builder.get_request()
+                return builder.get_request(), None
             if isinstance(target, Request):
                 request = copy(target)
                 request.environ = self._copy_environ(request.environ)
-                return request
+                return request, None
         kwargs["environ_base"] = self._copy_environ(kwargs.get("environ_base") or {})
         builder = EnvironBuilder(self.application, *args, **kwargs)
         try:
-            return builder.get_request()
+            return _toolkit._build_request(builder)
         finally:
             builder.close()
 

@@ -141,4 +141,27 @@ def test_bad_request_key_error_names_the_key_only_when_asked():
     error = BadRequestKeyError("username")
     assert "username" not in error.get_response().get_data(as_text=True)
     error.show_exception = True
-    assert "KeyError: &#x27;username&#x27;" in error.get_response().get_data(as_text=True)
+    assert "KeyError: &#39;username&#39;" in error.get_response().get_data(as_text=True)
+
+
+def test_error_pages_escape_quotes_as_werkzeug_does():
+    # Bodies observed from Werkzeug: ' as &#39; and " as &#34;, as MarkupSafe writes them.
+    assert NotFound(description='it\'s "x" <b> & \u00e9\nnext').get_body() == (
+        "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
+        "<p>it&#39;s &#34;x&#34; &lt;b&gt; &amp; \u00e9<br>next</p>\n"
+    )
+
+
+def test_bad_request_key_error_shows_the_key_on_its_own_line_like_werkzeug():
+    error = BadRequestKeyError('it\'s "k"<')
+    error.show_exception = True
+    assert error.get_description() == (
+        "<p>The browser (or proxy) sent a request that this server could not understand."
+        "<br>KeyError: &#39;it\\&#39;s &#34;k&#34;&lt;&#39;</p>"
+    )
+    custom = BadRequestKeyError("k", description="custom")
+    custom.show_exception = True
+    assert custom.get_description() == "<p>custom<br>KeyError: &#39;k&#39;</p>"
+    no_key = BadRequestKeyError()
+    no_key.show_exception = True
+    assert no_key.get_description().endswith("<br>KeyError: </p>")

@@ -720,7 +720,6 @@ def test_iter_rules_and_is_endpoint_expecting():
     )
     assert [rule.rule for rule in url_map.iter_rules()] == ["/", "/post/<int:post_id>", "/p/<slug>"]
     assert [rule.rule for rule in url_map.iter_rules("post")] == ["/post/<int:post_id>", "/p/<slug>"]
-    assert list(url_map.iter_rules("missing")) == []
     assert url_map.is_endpoint_expecting("post", "slug")
     assert not url_map.is_endpoint_expecting("post", "post_id", "slug")
     assert not url_map.is_endpoint_expecting("index", "page")
@@ -859,3 +858,15 @@ def test_routing_inside_a_wsgi_application():
     assert headers["Location"] == "http://example.com/user/ann/?tab=posts"
     status, _, _ = call("/missing")
     assert status == 404
+
+
+def test_an_endpoint_without_rules_is_a_key_error_as_in_werkzeug():
+    url_map = Map([Rule("/post/<int:post_id>", endpoint="post")])
+    with pytest.raises(KeyError) as excinfo:
+        url_map.is_endpoint_expecting("missing", "post_id")
+    assert excinfo.value.args == ("missing",)
+    with pytest.raises(KeyError):
+        url_map.is_endpoint_expecting("missing")
+    with pytest.raises(KeyError):
+        url_map.iter_rules("missing")
+    assert url_map.is_endpoint_expecting("post")  # no arguments asked: any rule will do

@@ -1,6 +1,8 @@
 """The test tools: EnvironBuilder, run_wsgi_app and the Client with cookies and redirects."""
+import gc
 import io
 import json
+import warnings
 from wsgiref.validate import validator
 
 import pytest
@@ -501,3 +503,113 @@ def test_a_response_without_content_type_is_seen_without_one():
     response = app.test_client().get("/empty")
     assert response.status_code == 204
     assert "Content-Type" not in response.headers
+
+
+# -- the request body the client encodes -------------------------------------------
+
+
+@Request.application
+def upload_size_app(request):
+    return Response(str(len(request.files["f"].read())))
+
+
+def resource_warnings_while(action):
+    """The ResourceWarnings raised while ``action`` runs and its garbage is collected."""
+    gc.collect()  # earlier tests' garbage is not this action's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        action()
+        gc.collect()
+    return [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
+
+
+@pytest.mark.parametrize("size", [10, 600 * 1024], ids=["in memory", "past the spool threshold"])
+def test_an_upload_leaves_no_unclosed_file_behind(size):
+    client = Client(validator(upload_size_app))
+
+    def upload():
+        response = client.post("/", data={"f": (io.BytesIO(b"x" * size), "f.bin")})
+        assert response.get_data() == str(size).encode()
+
+    assert resource_warnings_while(upload) == []
+
+
+def recording_bodies(app, bodies):
+    """``app`` under the validator, with each request's ``wsgi.input`` noted
+    in ``bodies`` before the validator wraps it."""
+    checked = validator(app)
+
+    def recorder(environ, start_response):
+        bodies.append(environ["wsgi.input"])
+        return checked(environ, start_response)
+
+    return recorder
+
+
+def test_the_encoded_body_is_closed_once_the_response_is_done():
+    bodies = []
+    client = Client(recording_bodies(upload_size_app, bodies))
+    response = client.post("/", data={"f": (io.BytesIO(b"abc"), "f.bin")})
+    assert not bodies[-1].closed  # a streamed response may still read it
+    assert response.get_data() == b"3"
+    assert bodies[-1].closed
+    client.post("/", data={"f": (io.BytesIO(b"abc"), "f.bin")}, buffered=True)
+    assert bodies[-1].closed
+    client.post("/", data={"f": (io.BytesIO(b"abc"), "f.bin")}).close()
+    assert bodies[-1].closed
+
+
+def test_a_streamed_response_can_read_the_upload_while_it_streams():
+    @Request.application
+    def lazy_app(request):
+        def chunks():
+            yield b"bytes received: "
+            yield str(len(request.get_data())).encode()
+
+        return Response(chunks())
+
+    bodies = []
+    client = Client(recording_bodies(lazy_app, bodies))
+    response = client.post("/", data={"f": (io.BytesIO(b"x" * 700_000), "f.bin")})
+    assert response.request.content_length > 700_000
+    assert response.get_data() == b"bytes received: %d" % response.request.content_length
+    assert bodies[-1].closed
+
+
+def test_the_client_closes_upload_files_but_not_a_callers_input_stream():
+    # As Werkzeug's client: files given in data= are closed with the builder it makes.
+    client = Client(validator(echo_app))
+    upload = io.BytesIO(b"abc")
+    client.post("/", data={"f": (upload, "f.bin")}).close()
+    assert upload.closed
+    raw = io.BytesIO(b"raw body")
+    assert echo(client.post("/", input_stream=raw, content_type="text/plain"))["data"] == "raw body"
+    assert not raw.closed
+
+
+def test_a_307_redirect_with_an_upload_leaves_no_unclosed_file_behind():
+    @Request.application
+    def moved_app(request):
+        if request.path == "/old":
+            return Response(status=307, headers={"Location": "/new"})
+        return Response(str(len(request.files["f"].read())))
+
+    client = Client(validator(moved_app))
+
+    def upload():
+        response = client.post("/old", data={"f": (io.BytesIO(b"x" * 600_000), "f.bin")}, follow_redirects=True)
+        assert response.get_data() == b"600000"
+        assert [old.status_code for old in response.history] == [307]
+
+    assert resource_warnings_while(upload) == []
+
+
+def test_an_environ_builder_used_directly_keeps_its_body_open():
+    builder = EnvironBuilder(method="POST", data={"f": (io.BytesIO(b"abc"), "f.bin")})
+    environ = builder.get_environ()
+    builder.close()
+    assert not environ["wsgi.input"].closed
+    request = Request(environ)
+    assert request.files["f"].read() == b"abc"
+    request.close()
+    environ["wsgi.input"].close()

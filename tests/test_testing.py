@@ -3,6 +3,10 @@ building requests (query strings, bodies, JSON, headers, environ), following
 redirects, the cookie jar, and ``with client:`` keeping the last context."""
 from __future__ import annotations
 
+import gc
+import io
+import warnings
+
 import pytest
 
 from microflask import Flask, current_app, g, has_request_context, redirect, request, url_for
@@ -389,3 +393,33 @@ def test_custom_test_client_class(app):
     client = app.test_client()
     assert isinstance(client, MyClient)
     assert client.get_json_ok("/") == "yes"
+
+
+def test_uploads_through_the_flask_client_leave_no_unclosed_file_behind(app):
+    @app.post("/upload")
+    def upload():
+        return {"name": request.files["f"].filename, "size": len(request.files["f"].read())}
+
+    @app.post("/moved")
+    def moved():
+        return redirect(url_for("upload"), 307)
+
+    client = app.test_client()
+    gc.collect()  # earlier tests' garbage is not this test's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        small = client.post("/upload", data={"f": (io.BytesIO(b"abc"), "a.txt")})
+        assert small.json == {"name": "a.txt", "size": 3}
+        big = client.post("/moved", data={"f": (io.BytesIO(b"x" * 600_000), "b.bin")}, follow_redirects=True)
+        assert big.json == {"name": "b.bin", "size": 600_000}
+        del small, big
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_test_request_context_keeps_the_upload_readable_in_the_block(app):
+    upload = io.BytesIO(b"abc")
+    with app.test_request_context("/", method="POST", data={"f": (upload, "a.txt")}):
+        assert upload.closed  # read into the body, then closed with the builder, as in Flask
+        assert request.files["f"].read() == b"abc"
+        assert not request.environ["wsgi.input"].closed

@@ -91,17 +91,19 @@ class Map:
         self._remap = True
 
     def iter_rules(self, endpoint: t.Any = None) -> t.Iterator[Rule]:
-        """All rules in the order added, or those of one endpoint in build order."""
+        """All rules in the order added, or those of one endpoint in build
+        order; ``KeyError`` if no rule has that endpoint."""
         self.update()
         if endpoint is not None:
-            return iter(self._rules_by_endpoint.get(endpoint, ()))
+            return iter(self._rules_by_endpoint[endpoint])
         return iter(self._rules)
 
     def is_endpoint_expecting(self, endpoint: t.Any, *arguments: str) -> bool:
-        """Whether some rule of ``endpoint`` has all of ``arguments`` as variables."""
+        """Whether some rule of ``endpoint`` has all of ``arguments`` as
+        variables; ``KeyError`` if no rule has that endpoint."""
         self.update()
         wanted = set(arguments)
-        return any(wanted <= rule.arguments for rule in self._rules_by_endpoint.get(endpoint, ()))
+        return any(wanted <= rule.arguments for rule in self._rules_by_endpoint[endpoint])
 
     def update(self) -> None:
         """Rebuild the matcher and the build order if rules were added."""
