@@ -1067,7 +1067,7 @@ def _run(
         threaded=with_threads,
         extra_files=_split_paths(extra_files),
         exclude_patterns=_split_paths(exclude_patterns),
-        request_handler=None if ssl_context is None else _tls_request_handler(ssl_context),
+        ssl_context=ssl_context,
     )
 
 
@@ -1114,48 +1114,12 @@ def _ssl_context(cert: t.Optional[str], key: t.Optional[str]) -> t.Any:
             raise UsageError(f"Invalid value for '{option}': File {path!r} does not exist.")
     if key is None:
         raise UsageError("Invalid value for '--key': required when using '--cert'.")
-    import ssl
+    from .serving import load_ssl_context
 
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
-        context.load_cert_chain(cert, key)
-    except (ssl.SSLError, OSError) as error:
-        raise UsageError(f"Could not load the certificate {cert!r} with the key {key!r}: {error}") from None
-    return context
-
-
-def _tls_request_handler(context: t.Any) -> type:
-    """A request handler that speaks TLS on each accepted connection, so the
-    plain-HTTP development server serves HTTPS."""
-    import ssl
-
-    from .serving import WSGIRequestHandler
-
-    class TLSRequestHandler(WSGIRequestHandler):
-        def setup(self) -> None:
-            self.tls_error: t.Optional[Exception] = None
-            try:
-                self.request = context.wrap_socket(self.request, server_side=True)
-            except (ssl.SSLError, OSError) as error:  # e.g. a client speaking plain HTTP
-                self.tls_error = error
-            super().setup()
-
-        def handle(self) -> None:
-            if self.tls_error is not None:
-                sys.stderr.write(f"{self.client_address[0]} - - TLS handshake failed: {self.tls_error}\n")
-                return
-            super().handle()
-
-        def finish(self) -> None:
-            super().finish()
-            self.request.close()
-
-        def get_environ(self) -> t.Dict[str, t.Any]:
-            environ = super().get_environ()
-            environ["HTTPS"] = "on"  # wsgiref reads the URL scheme from it
-            return environ
-
-    return TLSRequestHandler
+        return load_ssl_context(cert, key)
+    except (ValueError, OSError) as error:
+        raise UsageError(str(error)) from None
 
 
 @with_appcontext

@@ -2,9 +2,10 @@
 
 It accepts connections, builds a WSGI environ per request and calls the
 application; everything after that is the application's business. On request
-it restarts itself when a source file changes (the stat reloader) and shows
-tracebacks in the browser (``microflask.debug``). It is for development only:
-no TLS, no static-file serving, no hardening.
+it speaks HTTPS (``ssl_context``), restarts itself when a source file changes
+(the stat reloader) and shows tracebacks in the browser (``microflask.debug``).
+It is for development only: no generated certificates, no static-file
+serving, no hardening.
 """
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ SERVER_FD_ENV_VAR = "MICROFLASK_SERVER_FD"
 RELOAD_EXIT_CODE = 3
 #: How long a reloading child lets the requests in progress finish.
 RELOAD_GRACE_SECONDS = 2.0
+#: How long a new connection may take to complete its TLS handshake: a client
+#: that connects and stays silent must not hold a server thread (or, without
+#: threads, the whole server) forever.
+TLS_HANDSHAKE_TIMEOUT_SECONDS = 10.0
 
 
 def _log(message: str) -> None:
@@ -109,11 +114,14 @@ class BaseWSGIServer(simple_server.WSGIServer):
         app: t.Callable,
         handler: t.Optional[t.Type[simple_server.WSGIRequestHandler]] = None,
         passthrough_errors: bool = False,
+        ssl_context: t.Any = None,
         fd: t.Optional[int] = None,
     ) -> None:
         # An IPv6 literal such as "::1" needs an IPv6 socket.
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.passthrough_errors = passthrough_errors
+        #: The ``ssl.SSLContext`` each connection is wrapped with, or None for plain HTTP.
+        self.ssl_context = None if ssl_context is None else _server_ssl_context(ssl_context)
         super().__init__((host, port), handler or WSGIRequestHandler, bind_and_activate=fd is None)
         if fd is not None:
             self._adopt_listening_socket(fd)
@@ -128,6 +136,31 @@ class BaseWSGIServer(simple_server.WSGIServer):
         self.server_port = self.server_address[1]
         self.setup_environ()
 
+    def setup_environ(self) -> None:
+        super().setup_environ()
+        if self.ssl_context is not None:
+            # wsgiref derives wsgi.url_scheme from it, whatever the handler class.
+            self.base_environ["HTTPS"] = "on"
+
+    def get_request(self) -> t.Tuple[socket.socket, t.Any]:
+        connection, client_address = super().get_request()
+        if self.ssl_context is None:
+            return connection, client_address
+        # The handshake waits for finish_request: the accepting loop must not
+        # stall on one slow or silent client.
+        try:
+            tls_connection = self.ssl_context.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
+        except OSError:
+            connection.close()
+            raise  # socketserver drops the connection and accepts the next one
+        return tls_connection, client_address
+
+    def finish_request(self, request: t.Any, client_address: t.Any) -> None:
+        # Runs in the request's own thread (or process) when there is one.
+        if self.ssl_context is not None and not _tls_handshake(request, client_address):
+            return  # socketserver closes the connection
+        super().finish_request(request, client_address)
+
     def handle_error(self, request: t.Any, client_address: t.Any) -> None:
         if self.passthrough_errors:
             self.shutdown_request(request)  # the client gets no answer, but no hang either
@@ -139,6 +172,70 @@ class BaseWSGIServer(simple_server.WSGIServer):
         in hand is answered. Connections not yet accepted stay queued on the
         socket, for whoever listens on it next."""
         self.shutdown()
+
+
+def _tls_handshake(connection: t.Any, client_address: t.Any) -> bool:
+    """Complete the TLS handshake of an accepted connection, within a time
+    limit. A failure (a client speaking plain HTTP, an unknown CA, a silent
+    client) is logged, and False tells the caller to drop the connection."""
+    import ssl
+
+    timeout = connection.gettimeout()
+    connection.settimeout(TLS_HANDSHAKE_TIMEOUT_SECONDS)
+    try:
+        connection.do_handshake()
+    except (ssl.SSLError, OSError) as error:  # OSError: reset, or the time limit
+        _log(f"{client_address[0]} - - [{time.strftime('%d/%b/%Y %H:%M:%S')}] TLS handshake failed: {error}")
+        return False
+    connection.settimeout(timeout)
+    return True
+
+
+def load_ssl_context(cert_file: str, pkey_file: t.Optional[str] = None) -> t.Any:
+    """A server ``ssl.SSLContext`` loaded from a PEM certificate file and its
+    private key file (None when the key is in the certificate file)."""
+    import ssl
+
+    for what, path in (("certificate", cert_file), ("private key", pkey_file)):
+        # Checked here because ssl's own error does not name the file.
+        if path is not None and not os.path.isfile(path):
+            raise FileNotFoundError(f"The TLS {what} file {path!r} does not exist.")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(cert_file, pkey_file)
+    except (ssl.SSLError, OSError) as error:
+        raise ValueError(
+            f"Could not load the certificate {cert_file!r} with the key {pkey_file!r}"
+            f" (expected a PEM certificate and its PEM private key): {error}"
+        ) from None
+    return context
+
+
+def _server_ssl_context(value: t.Any) -> t.Any:
+    """The ``ssl.SSLContext`` that a run_simple/make_server ``ssl_context`` argument stands for."""
+    import ssl
+
+    if isinstance(value, ssl.SSLContext):
+        # Caught here, not at the first connection: there it would stop the server.
+        if value.protocol == ssl.PROTOCOL_TLS_CLIENT or value.check_hostname:
+            raise ValueError(
+                "ssl_context is a client context, one that checks host names (ssl.create_default_context()"
+                " without a purpose makes one): a server needs ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER) or"
+                " ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)."
+            )
+        return value
+    if value == "adhoc":
+        raise ValueError(
+            "ssl_context='adhoc' is not supported: generating a certificate needs a third-party library."
+            " Make a self-signed one with `openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem"
+            " -out cert.pem -days 30 -subj /CN=localhost` and pass ssl_context=('cert.pem', 'key.pem')."
+        )
+    if isinstance(value, tuple) and len(value) in (1, 2):
+        return load_ssl_context(*value)
+    raise TypeError(
+        "ssl_context must be an ssl.SSLContext or a (cert_file, key_file) tuple of PEM file paths,"
+        f" not {type(value).__name__} ({value!r})."
+    )
 
 
 class ThreadedWSGIServer(ThreadingMixIn, BaseWSGIServer):
@@ -196,16 +293,19 @@ def make_server(
     processes: int = 1,
     request_handler: t.Optional[t.Type[simple_server.WSGIRequestHandler]] = None,
     passthrough_errors: bool = False,
+    ssl_context: t.Any = None,
     fd: t.Optional[int] = None,
 ) -> BaseWSGIServer:
     """A bound, listening server for ``app``; call ``serve_forever()`` on it.
 
     ``port=0`` picks a free port (read it back from ``server.server_port``).
-    ``fd`` serves on an already listening socket instead of binding one.
+    ``ssl_context`` (an ``ssl.SSLContext`` or a ``(cert_file, key_file)``
+    tuple) serves HTTPS. ``fd`` serves on an already listening socket
+    instead of binding one.
     """
     if threaded and processes > 1:
         raise ValueError(f"threaded=True and processes={processes} cannot be combined: choose threads or processes.")
-    options = {"handler": request_handler, "passthrough_errors": passthrough_errors, "fd": fd}
+    options = {"handler": request_handler, "passthrough_errors": passthrough_errors, "ssl_context": ssl_context, "fd": fd}
     if threaded:
         return ThreadedWSGIServer(host, port, app, **options)
     if processes > 1:
@@ -225,7 +325,8 @@ def _log_startup(server: BaseWSGIServer, hostname: str) -> None:
         _log(f" * Running on all addresses ({hostname})")
         hostname = "127.0.0.1" if hostname == "0.0.0.0" else "::1"
     display_host = f"[{hostname}]" if ":" in hostname else hostname
-    _log(f" * Running on http://{display_host}:{port}")
+    scheme = "http" if server.ssl_context is None else "https"
+    _log(f" * Running on {scheme}://{display_host}:{port}")
     _log("Press CTRL+C to quit")
 
 
@@ -254,16 +355,12 @@ def run_simple(
     ``exclude_patterns``. ``use_debugger`` shows tracebacks in the browser;
     ``use_evalex`` is accepted and ignored: the debug page runs no code.
     ``passthrough_errors`` lets an application's exception escape to the
-    server instead of becoming a 500 page. ``ssl_context`` and
-    ``static_files`` are not supported.
+    server instead of becoming a 500 page. ``ssl_context`` serves HTTPS: an
+    ``ssl.SSLContext`` or a ``(cert_file, key_file)`` tuple of PEM files
+    (``"adhoc"`` is not supported). ``static_files`` is not supported.
     """
     if not isinstance(port, int):
         raise TypeError(f"port must be an int, not {type(port).__name__} ({port!r}).")
-    if ssl_context is not None:
-        raise ValueError(
-            "ssl_context is not supported: the development server speaks plain HTTP."
-            " Put a TLS-terminating proxy in front of it for HTTPS."
-        )
     if static_files:
         raise ValueError(
             "static_files is not supported: serve static files from the application"
@@ -278,7 +375,7 @@ def run_simple(
 
     child_of_reloader = use_reloader and is_running_from_reloader()
     server = make_server(
-        hostname, port, application, threaded, processes, request_handler, passthrough_errors,
+        hostname, port, application, threaded, processes, request_handler, passthrough_errors, ssl_context,
         fd=int(os.environ[SERVER_FD_ENV_VAR]) if child_of_reloader else None,
     )
     if not child_of_reloader:

@@ -1,14 +1,18 @@
-"""The development server: run_simple over real HTTP, Ctrl+C, the reloader.
+"""The development server: run_simple over real HTTP and HTTPS, Ctrl+C, the reloader.
 
 Servers that run_simple starts run in subprocesses on port 0 (the port is
 read back from the " * Running on" line), with bounded waits, and are
 always stopped. make_server is also exercised in-process, in a thread.
+HTTPS tests make a throwaway self-signed certificate with the openssl binary.
 """
 import contextlib
+import http.client
 import os
 import re
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -19,7 +23,8 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask.serving import is_running_from_reloader, make_server, run_simple
+from microflask import serving
+from microflask.serving import WSGIRequestHandler, is_running_from_reloader, make_server, run_simple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join(ROOT, "examples", "hello_toolkit.py")
@@ -42,7 +47,7 @@ def app(environ, start_response):
     if environ["PATH_INFO"] == "/boom":
         raise ValueError("<script>alert(1)</script>")
     start_response("200 OK", [("Content-Type", "text/plain")])
-    return [f"{os.getpid()} {environ['wsgi.multithread']}".encode()]
+    return [f"{os.getpid()} {environ['wsgi.multithread']} {environ['wsgi.url_scheme']}".encode()]
 
 
 if __name__ == "__main__":
@@ -50,14 +55,21 @@ if __name__ == "__main__":
         "127.0.0.1", 0, validator(app),
         use_reloader="--reload" in sys.argv, use_debugger="--debug" in sys.argv, reloader_interval=0.05,
         extra_files=["settings.cfg"], exclude_patterns=["*unwatched.py"],
+        ssl_context=("cert.pem", "key.pem") if "--tls" in sys.argv else None,
     )
     print("run_simple returned", file=sys.stderr)
 """
 
 
+# The test certificates are self-signed: the client does not verify them.
+UNVERIFIED = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+UNVERIFIED.check_hostname = False
+UNVERIFIED.verify_mode = ssl.CERT_NONE
+
+
 def _get(url):
     try:
-        with urllib.request.urlopen(url, timeout=3) as response:
+        with urllib.request.urlopen(url, timeout=3, context=UNVERIFIED) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -95,15 +107,18 @@ class _Server:
         except BaseException:
             self.stop()
             raise
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"{self.scheme}://127.0.0.1:{port}"
 
     def log(self):
         return self.log_path.read_text()
 
     def _port(self):
         assert self.process.poll() is None, f"server exited early:\n{self.log()}"
-        match = re.search(r"Running on http://127\.0\.0\.1:(\d+)", self.log())
-        return match and int(match.group(1))
+        match = re.search(r"Running on (https?)://127\.0\.0\.1:(\d+)", self.log())
+        if match is None:
+            return None
+        self.scheme = match.group(1)
+        return int(match.group(2))
 
     def get(self, path="/"):
         return _get(self.url + path)
@@ -134,6 +149,22 @@ def start_server(tmp_path):
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """(cert_file, key_file): a self-signed certificate for localhost and its key."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl binary to make a certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(
+        # An EC key: generated in milliseconds, where RSA takes a while.
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"],
+        check=True, capture_output=True, timeout=30,
+    )
+    return cert, key
+
+
 def test_example_app_answers_over_http():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -161,12 +192,21 @@ class TestRunSimple:
     def test_prints_where_it_runs_and_serves_threaded(self, start_server):
         server = start_server()
         status, _, body = server.get("/")
-        assert (status, body.split()[1]) == (200, "True")  # wsgi.multithread: threaded by default
+        assert (status, body.split()[1:]) == (200, ["True", "http"])  # wsgi.multithread: threaded by default
         log = server.log()
         assert log.startswith("WARNING: This is a development server.")
         assert f" * Running on {server.url}\nPress CTRL+C to quit\n" in log
         # One line per request, written once the response has gone out.
         _wait_for(lambda: '"GET / HTTP/1.1" 200' in server.log(), "the request's log line")
+
+    def test_ssl_context_serves_https_and_says_so(self, start_server, certificate, tmp_path):
+        for path in certificate:
+            shutil.copy(path, tmp_path)
+        server = start_server("--tls")
+        assert server.url.startswith("https://127.0.0.1:")
+        assert f" * Running on {server.url}\n" in server.log()
+        status, _, body = server.get("/")
+        assert (status, body.split()[2]) == (200, "https")
 
     def test_ctrl_c_stops_it_cleanly(self, start_server):
         server = start_server()
@@ -219,6 +259,17 @@ class TestReloader:
 
         assert server.press_ctrl_c() == 0
         assert "Traceback" not in server.log()
+
+    def test_each_child_of_the_reloader_serves_https(self, start_server, certificate, tmp_path):
+        for path in certificate:
+            shutil.copy(path, tmp_path)
+        server = start_server("--reload", "--tls")
+        first_child = server.pid_serving()
+        _touch(tmp_path / "watched.py")
+        _wait_for(lambda: server.pid_serving() != first_child, "a new child")
+        status, _, body = server.get("/")
+        assert (status, body.split()[2]) == (200, "https")
+        assert server.log().count(" * Running on https://") == 1
 
     def test_extra_files_are_watched_and_excluded_paths_are_not(self, start_server, tmp_path):
         server = start_server("--reload")
@@ -343,10 +394,142 @@ def test_an_ipv6_address_gets_an_ipv6_socket():
         assert _get(url.replace("http://::1", "http://[::1]"))[0] == 200
 
 
+# -- HTTPS, in-process -----------------------------------------------------------
+
+
+def _scheme_app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [f"{environ['wsgi.url_scheme']} HTTPS={environ.get('HTTPS')}".encode()]
+
+
+def _get_https(server, path="/"):
+    connection = http.client.HTTPSConnection("127.0.0.1", server.server_port, timeout=3, context=UNVERIFIED)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def _send_plain_http(server):
+    """What a plain-HTTP request to ``server`` gets back before the connection ends."""
+    with socket.create_connection(("127.0.0.1", server.server_port), timeout=3) as plain:
+        plain.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        try:
+            return plain.recv(1024)
+        except ConnectionResetError:
+            return b""
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        {"threaded": True},
+        {"threaded": False},
+        pytest.param(
+            {"processes": 2},
+            marks=[
+                pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork"),
+                pytest.mark.filterwarnings("ignore::DeprecationWarning"),  # 3.12+: fork() in a threaded process
+            ],
+        ),
+    ],
+    ids=["threaded", "single", "processes"],
+)
+def test_ssl_context_tuple_serves_https(certificate, mode):
+    server = make_server("127.0.0.1", 0, validator(_scheme_app), ssl_context=certificate, **mode)
+    with _serving(server):
+        assert _get_https(server) == (200, "https HTTPS=on")
+
+
+def test_the_framework_sees_an_https_request(certificate):
+    from microflask import Flask, request
+
+    app = Flask("tls_app")
+
+    @app.route("/where")
+    def where():
+        return f"{request.scheme} {request.is_secure} {request.url}"
+
+    server = make_server("127.0.0.1", 0, validator(app), ssl_context=certificate)
+    with _serving(server):
+        status, body = _get_https(server, "/where")
+    assert (status, body) == (200, f"https True https://127.0.0.1:{server.server_port}/where")
+
+
+def test_an_ssl_context_object_and_a_custom_request_handler(certificate):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    logged = []
+
+    class RecordingHandler(WSGIRequestHandler):
+        def log_request(self, code="-", size="-"):
+            logged.append((self.requestline, code))
+
+    server = make_server("127.0.0.1", 0, validator(_scheme_app), request_handler=RecordingHandler, ssl_context=context)
+    with _serving(server):
+        assert _get_https(server, "/x") == (200, "https HTTPS=on")
+    assert server.ssl_context is context
+    assert logged == [("GET /x HTTP/1.1", "200")]
+
+
+def test_plain_http_to_the_https_port_is_dropped_and_logged(certificate, capsys):
+    # One thread: had the failed connection stuck the server, the next request would time out.
+    server = make_server("127.0.0.1", 0, validator(_scheme_app), ssl_context=certificate)
+    with _serving(server):
+        assert _send_plain_http(server) == b""
+        assert _get_https(server) == (200, "https HTTPS=on")
+    log = capsys.readouterr().err
+    assert re.search(r"127\.0\.0\.1 - - \[.+\] TLS handshake failed: .*http request", log)
+    assert "Traceback" not in log
+
+
+def test_a_silent_client_cannot_hold_the_server(certificate, capsys, monkeypatch):
+    monkeypatch.setattr(serving, "TLS_HANDSHAKE_TIMEOUT_SECONDS", 0.2)
+    server = make_server("127.0.0.1", 0, validator(_scheme_app), ssl_context=certificate)
+    with _serving(server), socket.create_connection(("127.0.0.1", server.server_port)):
+        # The single thread is busy waiting for the silent client's hello...
+        started = time.monotonic()
+        assert _get_https(server) == (200, "https HTTPS=on")
+        # ...for no longer than the handshake time limit.
+        assert time.monotonic() - started < 2
+    assert "TLS handshake failed" in capsys.readouterr().err
+
+
+def test_ssl_context_errors_name_the_problem(certificate, tmp_path):
+    cert, key = certificate
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate\n")
+    missing = str(tmp_path / "missing.pem")
+
+    def run(ssl_context):
+        # make_server checks what run_simple checks, and cannot serve forever if it wrongly accepts.
+        make_server("127.0.0.1", 0, _scheme_app, ssl_context=ssl_context).server_close()
+
+    with pytest.raises(FileNotFoundError, match=re.escape(f"The TLS certificate file {missing!r} does not exist.")):
+        run((missing, key))
+    with pytest.raises(FileNotFoundError, match=re.escape(f"The TLS private key file {missing!r} does not exist.")):
+        run((cert, missing))
+    with pytest.raises(ValueError, match=re.escape(f"Could not load the certificate {str(garbage)!r} with the key {key!r}")):
+        run((str(garbage), key))
+    with pytest.raises(ValueError, match=re.escape("ssl_context is a client context")):
+        run(ssl.create_default_context())
+    with pytest.raises(ValueError, match=re.escape("ssl_context is a client context")):
+        run(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+    with pytest.raises(TypeError, match=re.escape("ssl_context must be an ssl.SSLContext or a (cert_file, key_file) tuple")):
+        run(cert)
+
+
+def test_adhoc_certificates_are_refused_with_a_recipe():
+    with pytest.raises(ValueError, match="needs a third-party library") as caught:
+        run_simple("127.0.0.1", 0, _scheme_app, ssl_context="adhoc")
+    assert "openssl req -x509" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"ssl_context": "adhoc"}, ValueError, "ssl_context is not supported"),
         ({"static_files": {"/static": "."}}, ValueError, "static_files is not supported"),
         ({"reloader_type": "watchdog"}, ValueError, "reloader_type must be 'auto' or 'stat'"),
         ({"threaded": True, "processes": 4}, ValueError, "threaded=True and processes=4 cannot be combined"),
