@@ -672,6 +672,7 @@ class Flask(Scaffold):
                         and not ctx._after_request_functions
                         and ctx._session is None
                         and (
+                            # No cookie, default interface: no session to refresh.
                             ("HTTP_COOKIE" not in environ and type(self.session_interface) is SecureCookieSessionInterface)
                             or not self._session_needs_saving(ctx)
                         )
