@@ -55,11 +55,12 @@ def raw_request(body, request_class=Request, boundary=BOUNDARY, **kwargs):
 
 
 def summary(form, files):
-    """Everything a parse produced, in comparable form."""
-    return (
-        list(form.items(multi=True)),
-        [(name, f.filename, f.read(), list(f.headers)) for name, f in files.items(multi=True)],
-    )
+    """Everything a parse produced, in comparable form; the files are closed."""
+    uploads = []
+    for name, upload in files.items(multi=True):
+        uploads.append((name, upload.filename, upload.read(), list(upload.headers)))
+        upload.close()
+    return list(form.items(multi=True)), uploads
 
 
 class Trickle(io.RawIOBase):
@@ -692,6 +693,7 @@ def test_stream_encode_multipart_spools_large_bodies():
     assert length > 600_000
     form, files = MultiPartParser().parse(stream, boundary.encode(), length)
     assert files["f"].read() == b"z" * 600_000
+    files["f"].close()
     stream.close()
 
 
