@@ -106,6 +106,24 @@ def test_a_sent_header_list_changed_by_the_server_leaves_the_next_response_alone
     assert "Server" not in headers and headers["Content-Length"] == "11"
 
 
+@pytest.mark.parametrize("mimetype", ["application/json", "text/plain", "application/xml", "image/png"])
+def test_a_body_with_a_mimetype_sends_what_building_its_headers_gives(mimetype):
+    class Spelled(Response):
+        """Overrides a step, so its headers are built the long way."""
+
+        def set_data(self, value):
+            super().set_data(value)
+
+    for body in ("{}", "x" * 100, b"\x89PNG"):
+        assert send(Response(body, mimetype=mimetype)) == send(Spelled(body, mimetype=mimetype))
+
+
+def test_a_mimetype_that_would_inject_a_header_is_refused_every_time():
+    for _ in range(2):  # the second time, after any caching
+        with pytest.raises(ValueError, match="Content-Type"):
+            Response("x", mimetype="text/plain\r\nX-Evil: 1")
+
+
 def test_bytes_body_is_sent_as_is():
     status, headers, body = send(Response(b"\x00\xffdata", mimetype="application/octet-stream"))
 

@@ -132,12 +132,11 @@ def _deprecated_json_class(app: "Flask", attribute: str) -> t.Optional[type]:
 _MAX_CACHED_ENCODERS = 16
 
 
-def _deprecated_setting(config: t.Mapping[str, t.Any], key: str, attribute: str, current: t.Any) -> t.Any:
-    """``config[key]`` when the app still sets that Flask 2.2 key (with the
-    DeprecationWarning Flask 2.2 gives), else ``current``, the provider's own."""
-    value = config.get(key)
-    if value is None:
-        return current
+def _deprecated_setting(config: t.Mapping[str, t.Any], key: str, attribute: str) -> t.Any:
+    """``config[key]``, a Flask 2.2 key the app still sets, with the
+    DeprecationWarning Flask 2.2 gives. (Callers check for None first: that
+    is every call of an app that has moved on.)"""
+    value = config[key]
     import warnings
 
     warnings.warn(
@@ -195,8 +194,11 @@ class DefaultJSONProvider(JSONProvider):
                 if "default" in vars(encoder_class):
                     kwargs.setdefault("default", None)  # the class's own default() then applies
         config = self._app.config
-        ensure_ascii = _deprecated_setting(config, "JSON_AS_ASCII", "ensure_ascii", self.ensure_ascii)
-        sort_keys = _deprecated_setting(config, "JSON_SORT_KEYS", "sort_keys", self.sort_keys)
+        ensure_ascii, sort_keys = self.ensure_ascii, self.sort_keys
+        if config.get("JSON_AS_ASCII") is not None:
+            ensure_ascii = _deprecated_setting(config, "JSON_AS_ASCII", "ensure_ascii")
+        if config.get("JSON_SORT_KEYS") is not None:
+            sort_keys = _deprecated_setting(config, "JSON_SORT_KEYS", "sort_keys")
         options = (self.default, ensure_ascii, sort_keys, *kwargs.items())
         cacheable = True
         try:
@@ -242,12 +244,16 @@ class DefaultJSONProvider(JSONProvider):
         arguments (sent as an object), not both.
         """
         obj = self._prepare_response_obj(args, kwargs)
-        config = self._app.config
-        pretty = self.compact is False or (self.compact is None and self._app.debug)
-        pretty = _deprecated_setting(config, "JSONIFY_PRETTYPRINT_REGULAR", "compact", pretty)
-        mimetype = _deprecated_setting(config, "JSONIFY_MIMETYPE", "mimetype", self.mimetype)
+        app = self._app
+        config = app.config
+        pretty = self.compact is False or (self.compact is None and app.debug)
+        mimetype = self.mimetype
+        if config.get("JSONIFY_PRETTYPRINT_REGULAR") is not None:
+            pretty = _deprecated_setting(config, "JSONIFY_PRETTYPRINT_REGULAR", "compact")
+        if config.get("JSONIFY_MIMETYPE") is not None:
+            mimetype = _deprecated_setting(config, "JSONIFY_MIMETYPE", "mimetype")
         if pretty:
             body = self.dumps(obj, indent=2)
         else:
             body = self.dumps(obj, separators=(",", ":"))
-        return self._app.response_class(f"{body}\n", mimetype=mimetype)
+        return app.response_class(f"{body}\n", mimetype=mimetype)

@@ -132,6 +132,23 @@ class _PlainHeaderPairs(t.Dict[int, t.Tuple[t.Tuple[str, str], ...]]):
         return pairs
 
 
+class _PlainHeaderPairsByMimetype(t.Dict[str, _PlainHeaderPairs]):
+    """``_PlainHeaderPairs`` for each ``mimetype`` a response class is given
+    (``Response(body, mimetype="application/json")``), made on first need."""
+
+    def __init__(self, charset: str, sets_length: bool) -> None:
+        super().__init__()
+        self.charset = charset
+        self.sets_length = sets_length
+
+    def __missing__(self, mimetype: str) -> _PlainHeaderPairs:
+        # Checked here: a mimetype that could inject a header raises.
+        pairs = _PlainHeaderPairs(_content_type_pair(mimetype, self.charset), self.sets_length)
+        if len(self) < _MAX_CACHED_CONTENT_TYPES:
+            self[mimetype] = pairs
+        return pairs
+
+
 def _iter_encoded(chunks: t.Iterable[t.Union[str, bytes]], charset: str) -> t.Iterator[bytes]:
     for chunk in chunks:
         yield chunk.encode(charset) if isinstance(chunk, str) else chunk
@@ -366,9 +383,9 @@ class Response:
     _headers: t.Optional[Headers] = None
     # What __init__ gives a plain str/bytes body, worked out once per class
     # from the settings above: (status line, status code, charset, header
-    # pairs by body length). None for a subclass that overrides one of
-    # _INLINED_METHODS.
-    _plain_plan: t.Optional[t.Tuple[str, int, str, _PlainHeaderPairs]] = None
+    # pairs by body length for the default mimetype, the same for others by
+    # mimetype). None for a subclass that overrides one of _INLINED_METHODS.
+    _plain_plan: t.Optional[t.Tuple[str, int, str, _PlainHeaderPairs, _PlainHeaderPairsByMimetype]] = None
 
     def __init__(
         self,
@@ -383,16 +400,18 @@ class Response:
             (type(response) is str or type(response) is bytes)
             and status is None
             and headers is None
-            and mimetype is None
             and content_type is None
             and not direct_passthrough
         ):
             plan = self._plain_plan
             if plan is not None:
-                # The usual response, a view's str or bytes: status and header
-                # pairs come from the class's plan, the pairs are kept as they
-                # are (see ``_pairs_as_built``) and set_data's work is inline.
-                self._status, self._status_code, charset, header_pairs = plan
+                # The usual response, a view's str or bytes (or JSON, which
+                # has its mimetype): status and header pairs come from the
+                # class's plan, the pairs are kept as they are (see
+                # ``_pairs_as_built``) and set_data's work is inline.
+                self._status, self._status_code, charset, header_pairs, header_pairs_by_mimetype = plan
+                if mimetype is not None:
+                    header_pairs = header_pairs_by_mimetype[mimetype]
                 body = response.encode(charset) if type(response) is str else response
                 self.response = self._body_as_built = [body]
                 self._pairs_as_built = header_pairs[len(body)]
@@ -1072,13 +1091,14 @@ class Response:
         return cls(*run_wsgi_app(app, environ, buffered))
 
 
-def _plain_plan_for(cls: t.Type[Response]) -> t.Tuple[str, int, str, _PlainHeaderPairs]:
+def _plain_plan_for(cls: t.Type[Response]) -> t.Tuple[str, int, str, _PlainHeaderPairs, _PlainHeaderPairsByMimetype]:
     """``Response._plain_plan`` for ``cls``, from its class settings."""
     status_line, status_code = _clean_status(cls.default_status)
     mimetype = cls.default_mimetype
     content_type_pair = None if mimetype is None else _content_type_pair(mimetype, cls.charset)
-    header_pairs = _PlainHeaderPairs(content_type_pair, bool(cls.automatically_set_content_length))
-    return status_line, status_code, cls.charset, header_pairs
+    sets_length = bool(cls.automatically_set_content_length)
+    header_pairs = _PlainHeaderPairs(content_type_pair, sets_length)
+    return status_line, status_code, cls.charset, header_pairs, _PlainHeaderPairsByMimetype(cls.charset, sets_length)
 
 
 Response._plain_plan = _plain_plan_for(Response)
