@@ -106,7 +106,7 @@ def test_a_sent_header_list_changed_by_the_server_leaves_the_next_response_alone
     assert "Server" not in headers and headers["Content-Length"] == "11"
 
 
-@pytest.mark.parametrize("mimetype", ["application/json", "text/plain", "application/xml", "image/png"])
+@pytest.mark.parametrize("mimetype", [None, "application/json", "text/plain", "application/xml", "image/png"])
 def test_a_body_with_a_mimetype_sends_what_building_its_headers_gives(mimetype):
     class Spelled(Response):
         """Overrides a step, so its headers are built the long way."""
@@ -116,6 +116,10 @@ def test_a_body_with_a_mimetype_sends_what_building_its_headers_gives(mimetype):
 
     for body in ("{}", "x" * 100, b"\x89PNG"):
         assert send(Response(body, mimetype=mimetype)) == send(Spelled(body, mimetype=mimetype))
+        for status in (201, 204, 304, 404, "299 CUSTOM", 500):
+            ours, spelled = Response(body, status, mimetype=mimetype), Spelled(body, status, mimetype=mimetype)
+            assert send(ours) == send(spelled)
+            assert (ours.status, list(ours.headers.items())) == (spelled.status, list(spelled.headers.items()))
 
 
 def test_a_mimetype_that_would_inject_a_header_is_refused_every_time():

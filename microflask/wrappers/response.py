@@ -398,18 +398,20 @@ class Response:
     ) -> None:
         if (
             (type(response) is str or type(response) is bytes)
-            and status is None
             and headers is None
             and content_type is None
             and not direct_passthrough
         ):
             plan = self._plain_plan
             if plan is not None:
-                # The usual response, a view's str or bytes (or JSON, which
-                # has its mimetype): status and header pairs come from the
-                # class's plan, the pairs are kept as they are (see
-                # ``_pairs_as_built``) and set_data's work is inline.
+                # The usual response, a view's str or bytes (or JSON, or an
+                # error page, which have their mimetype and status): status
+                # and header pairs come from the class's plan, the pairs are
+                # kept as they are (see ``_pairs_as_built``) and set_data's
+                # work is inline.
                 self._status, self._status_code, charset, header_pairs, header_pairs_by_mimetype = plan
+                if status is not None:
+                    self.status = status
                 if mimetype is not None:
                     header_pairs = header_pairs_by_mimetype[mimetype]
                 body = response.encode(charset) if type(response) is str else response
