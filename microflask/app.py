@@ -895,7 +895,13 @@ class Flask(Scaffold):
                 " return statement."
             )
         if not isinstance(rv, self.response_class):
-            rv = self._coerce_response(rv)
+            if headers and (isinstance(rv, (str, bytes, bytearray)) or _is_iterator(rv)):
+                # Made with the headers, as Flask does: a list keeps repeated
+                # names, and a Content-Type given replaces the default.
+                rv = self.response_class(rv, headers=headers)
+                headers = None
+            else:
+                rv = self._coerce_response(rv)
         if status is not None:
             if isinstance(status, (str, bytes, bytearray)):
                 rv.status = status if isinstance(status, str) else status.decode("latin-1")

@@ -954,7 +954,9 @@ class Client:
         builder = EnvironBuilder.from_environ(previous.environ, **overrides)
         builder.headers.remove("Cookie")  # the jar adds the cookies for the new URL
         builder.headers.remove("Transfer-Encoding")
-        return builder.get_request()
+        # As any request this client sends: a subclass adds its environ_base.
+        request, _no_multipart_body = self._request_from((builder,), {})
+        return request
 
     def get(self, *args: t.Any, **kw: t.Any) -> TestResponse:
         """``open`` with ``method="GET"``."""

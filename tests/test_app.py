@@ -283,6 +283,14 @@ def test_tuple_with_headers_dict_or_list(returns):
     assert returns(("x", [("X-B", "2")])).headers["X-B"] == "2"
 
 
+def test_a_header_list_keeps_repeated_names_and_its_content_type_replaces_the_default(returns):
+    response = returns(("x", 200, [("Link", "</a>; rel=a"), ("Link", "</b>; rel=b"), ("Content-Type", "text/plain")]))
+    assert response.headers.getlist("Link") == ["</a>; rel=a", "</b>; rel=b"]
+    assert response.headers.getlist("Content-Type") == ["text/plain"]
+    # The order Flask 2.2 sends them in: the given headers first.
+    assert [name for name, _ in response.headers.items()] == ["Link", "Link", "Content-Type", "Content-Length"]
+
+
 def test_tuple_with_status_and_headers(returns):
     response = returns(({"ok": True}, 202, {"X-C": "3"}))
     assert response.status_code == 202

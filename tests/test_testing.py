@@ -188,6 +188,19 @@ def test_follow_redirects_keeps_history_and_request(app, client):
     assert unfollowed.history == ()
 
 
+def test_follow_redirects_keeps_the_clients_environ_base(app, client):
+    @app.route("/a")
+    def a():
+        return redirect("/b")
+
+    @app.route("/b")
+    def b():
+        return f"{request.remote_addr} {request.headers.get('X-Extra')}"
+
+    client.environ_base.update(REMOTE_ADDR="9.9.9.9", HTTP_X_EXTRA="yes")
+    assert client.get("/a", follow_redirects=True).text == "9.9.9.9 yes"
+
+
 def test_redirect_after_post_becomes_get_but_307_keeps_method(app, client):
     @app.route("/form", methods=["POST"])
     def form():
