@@ -975,6 +975,8 @@ class Response:
         status = self.status_code
         if 100 <= status < 200 or status == 204:
             # Nothing follows these headers, so nothing has a type or a length.
+            # (Werkzeug keeps the Content-Type of a 204; wsgiref.validate,
+            # the stdlib's WSGI checker, rejects it.)
             headers.remove("Content-Type")
             headers.remove("Content-Length")
         elif status == 304:
