@@ -23,9 +23,15 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, ROOT)
 
-from harness import call_app, distribution_version, measure_side_by_side, print_ratio_table, print_targets_met, try_import  # noqa: E402
-
-WSGIApp = t.Callable[[t.Dict[str, t.Any], t.Callable[..., t.Any]], t.Iterable[bytes]]
+from harness import (  # noqa: E402
+    WSGIApp,
+    call_app,
+    distribution_version,
+    measure_side_by_side,
+    print_ratio_table,
+    print_targets_met,
+    try_import,
+)
 
 HELLO = "Hello World!"
 PAYLOAD = {"id": 1, "name": "x", "tags": ["a", "b"]}

@@ -22,9 +22,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
-from harness import call_app, distribution_version, ignore_start_response, measure_side_by_side, print_targets_met, try_import  # noqa: E402
-
-WSGIApp = t.Callable[[t.Dict[str, t.Any], t.Callable[..., t.Any]], t.Iterable[bytes]]
+from harness import (  # noqa: E402
+    WSGIApp,
+    call_app,
+    distribution_version,
+    ignore_start_response,
+    measure_side_by_side,
+    print_targets_met,
+    try_import,
+)
 
 MB = 1_000_000  # throughput is in MB/s of request body, decimal megabytes
 

@@ -21,9 +21,14 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, ROOT)
 
-from harness import call_app, distribution_version, measure_side_by_side, print_ratio_table, try_import  # noqa: E402
-
-WSGIApp = t.Callable[[t.Dict[str, t.Any], t.Callable[..., t.Any]], t.Iterable[bytes]]
+from harness import (  # noqa: E402
+    WSGIApp,
+    call_app,
+    distribution_version,
+    measure_side_by_side,
+    print_ratio_table,
+    try_import,
+)
 
 SECRET = "a long, random and secret key for the benchmark"
 PATH = "/counter"

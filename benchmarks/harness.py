@@ -15,6 +15,8 @@ import types
 import typing as t
 
 Row = t.Tuple[str, float, t.Optional[float]]
+#: What each benchmark's ``build_<framework>()`` returns.
+WSGIApp = t.Callable[[t.Dict[str, t.Any], t.Callable[..., t.Any]], t.Iterable[bytes]]
 
 
 def measure(fn: t.Callable[[], t.Any], *, min_time: float = 0.2, repeat: int = 5) -> float:
@@ -134,7 +136,7 @@ def ignore_start_response(status: str, headers: t.List[t.Tuple[str, str]], exc_i
     """A server's start_response that keeps nothing, so only the app is timed."""
 
 
-def call_app(app: t.Callable[..., t.Iterable[bytes]], environ: t.Dict[str, t.Any]) -> None:
+def call_app(app: WSGIApp, environ: t.Dict[str, t.Any]) -> None:
     """One request to a WSGI app, as a server makes it: call it with ``environ``
     (which it may change: give each call its own), read the body, close it."""
     body = app(environ, ignore_start_response)
