@@ -16,8 +16,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from harness import measure, print_table, try_import  # noqa: E402
 
-from microflask.exceptions import NotFound  # noqa: E402
-from microflask.routing import Map, Rule  # noqa: E402
+from microflask.toolkit.exceptions import NotFound  # noqa: E402
+from microflask.toolkit.routing import Map, Rule  # noqa: E402
 
 # (rule string, endpoint, extra Rule arguments), in registration order.
 RULES: t.List[t.Tuple[str, str, t.Dict[str, t.Any]]] = [

@@ -17,8 +17,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from harness import format_time, measure, print_table, try_import  # noqa: E402
 
-from microflask.test import create_environ  # noqa: E402
-from microflask.wrappers import Request, Response  # noqa: E402
+from microflask.toolkit.test import create_environ  # noqa: E402
+from microflask.toolkit.wrappers import Request, Response  # noqa: E402
 
 Operation = t.Callable[[], t.Any]
 

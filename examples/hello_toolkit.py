@@ -9,10 +9,10 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from microflask.exceptions import HTTPException  # noqa: E402
-from microflask.routing import Map, Rule  # noqa: E402
-from microflask.serving import run_simple  # noqa: E402
-from microflask.wrappers import Request, Response  # noqa: E402
+from microflask.toolkit.exceptions import HTTPException  # noqa: E402
+from microflask.toolkit.routing import Map, Rule  # noqa: E402
+from microflask.toolkit.serving import run_simple  # noqa: E402
+from microflask.toolkit.wrappers import Request, Response  # noqa: E402
 
 url_map = Map([
     Rule("/", endpoint="index"),

@@ -1,9 +1,10 @@
 """microflask: Flask's documented API in pure Python, with no dependencies.
 
-The package is three layers. The toolkit (routing, exceptions, http,
-datastructures, formparser, wrappers, utils, urls, wsgi, test, serving)
-plays Werkzeug's role; ``microflask.jinja`` plays Jinja's; the framework
-modules built on both (app, ctx, globals, helpers, ...) play Flask's. Lower
+The package is three layers, in three folders. ``microflask.toolkit`` plays
+Werkzeug's role (routing, wrappers, http, exceptions...), ``microflask.jinja``
+and ``microflask.markup`` play Jinja's and MarkupSafe's, and the modules at
+the top (app, ctx, globals, helpers, ...) play Flask's, with one module each
+for Flask's smaller dependencies (signing, signals, commands, dotenv). Lower
 layers never import higher ones.
 
 This module offers the names ``flask`` does. Each is imported on first use
@@ -58,12 +59,12 @@ _EXPORTS = {
     "signals_available": "signals",
     "template_rendered": "signals",
     "escape": "markup",
-    "Request": "app",
+    "Request": "wrappers",
     "render_template": "templating",
     "render_template_string": "templating",
     "stream_template": "templating",
     "stream_template_string": "templating",
-    "Response": "app",
+    "Response": "wrappers",
     # Deprecated in Flask 2.2; looked up afresh each time, so each use warns.
     "_app_ctx_stack": "globals",
     "_request_ctx_stack": "globals",
@@ -76,7 +77,7 @@ __all__ = sorted(name for name in _EXPORTS if not name.startswith("_"))
 _namespace = globals()
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .app import Flask, Request, Response
+    from .app import Flask
     from .blueprints import Blueprint
     from .config import Config
     from .ctx import after_this_request, copy_current_request_context, has_app_context, has_request_context
@@ -111,6 +112,7 @@ if TYPE_CHECKING:  # pragma: no cover
         template_rendered,
     )
     from .templating import render_template, render_template_string, stream_template, stream_template_string
+    from .wrappers import Request, Response
 
 
 def __getattr__(name: str) -> object:

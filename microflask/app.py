@@ -23,12 +23,12 @@ from threading import Lock
 from . import json as _app_json
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
-from .datastructures import Headers, ImmutableDict
-from .exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
+from .toolkit.datastructures import Headers, ImmutableDict
+from .toolkit.exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
 from .globals import _cv_app, _cv_request, request_ctx, session
 from .helpers import get_debug_flag
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .routing import BuildError, Map, MapAdapter, RoutingException, Rule
+from .toolkit.routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _deprecated_json_class_attribute, _endpoint_from_view_func, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .signals import (
@@ -39,11 +39,11 @@ from .signals import (
     request_started,
     request_tearing_down,
 )
-from .urls import url_quote
-from .utils import cached_property
-from .utils import redirect as _toolkit_redirect
-from .wrappers import Request as _ToolkitRequest
-from .wrappers import Response as _ToolkitResponse
+from .toolkit.urls import url_quote
+from .toolkit.utils import cached_property
+from .toolkit.utils import redirect as _toolkit_redirect
+from .toolkit.wrappers import Response as _ToolkitResponse
+from .wrappers import Request, Response
 
 if t.TYPE_CHECKING:  # pragma: no cover
     import logging
@@ -58,45 +58,6 @@ _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 # The flag the compiler sets on ``async def`` functions: a cheaper test than
 # inspect.iscoroutinefunction, which ensure_sync runs for every view call.
 _CO_COROUTINE = 0x80
-
-
-class Request(_ToolkitRequest):
-    """The toolkit's request, as Flask's: JSON is read by the current app's
-    provider, the body limit is the app's ``MAX_CONTENT_LENGTH``, and a JSON
-    body that cannot be read gives the generic 400 unless the app is in
-    debug mode, since the parser's message would tell a client about the
-    app's internals. The app's settings are looked up only when used, so a
-    request that reads no body pays nothing for them."""
-
-    json_module: t.Any = _app_json
-
-    @property  # type: ignore[override]
-    def max_content_length(self) -> t.Optional[int]:
-        app_ctx = _cv_app.get(None)
-        if app_ctx is None:
-            return None
-        return app_ctx.app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
-
-    def on_json_loading_failed(self, e: t.Optional[ValueError]) -> t.Any:
-        try:
-            return super().on_json_loading_failed(e)
-        except BadRequest as error:
-            app_ctx = _cv_app.get(None)
-            if app_ctx is not None and app_ctx.app.debug:
-                raise
-            raise BadRequest() from error
-
-
-class Response(_ToolkitResponse):
-    """The toolkit's response, whose cookie size limit follows the current
-    app's ``MAX_COOKIE_SIZE`` (read only when a cookie is set)."""
-
-    @property  # type: ignore[override]
-    def max_cookie_size(self) -> int:
-        app_ctx = _cv_app.get(None)
-        if app_ctx is None:
-            return _ToolkitResponse.max_cookie_size
-        return app_ctx.app.config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]
 
 
 # The steps of a request that _serve_plainly skips or does inline.
@@ -1302,10 +1263,10 @@ class Flask(Scaffold):
         """Serve the app with the development server (127.0.0.1:5000 by default).
 
         ``debug`` turns on the reloader and the traceback page; options go to
-        ``microflask.serving.run_simple``. Not for production.
+        ``microflask.toolkit.serving.run_simple``. Not for production.
         """
         from .helpers import get_load_dotenv
-        from .serving import is_running_from_reloader, run_simple
+        from .toolkit.serving import is_running_from_reloader, run_simple
 
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
             # "microflask run" imported the module that calls app.run(): its

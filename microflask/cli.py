@@ -1049,7 +1049,7 @@ def _run(
     :param extra_files: More files the reloader watches, separated by the OS path separator.
     :param exclude_patterns: Glob patterns of files the reloader ignores, separated by the OS path separator.
     """
-    from . import serving
+    from .toolkit import serving
 
     ssl_context = _ssl_context(cert, key)
     if debug is not None:
@@ -1074,7 +1074,7 @@ def _run(
 def _load_app_for_server(info: ScriptInfo) -> t.Callable[..., t.Any]:
     """The app; in the reloader's child, an app that fails to load becomes one
     that raises the error, so that fixing the file reloads instead of exiting."""
-    from .serving import is_running_from_reloader
+    from .toolkit.serving import is_running_from_reloader
 
     try:
         return info.load_app()
@@ -1114,7 +1114,7 @@ def _ssl_context(cert: t.Optional[str], key: t.Optional[str]) -> t.Any:
             raise UsageError(f"Invalid value for '{option}': File {path!r} does not exist.")
     if key is None:
         raise UsageError("Invalid value for '--key': required when using '--cert'.")
-    from .serving import load_ssl_context
+    from .toolkit.serving import load_ssl_context
 
     try:
         return load_ssl_context(cert, key)

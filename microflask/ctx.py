@@ -13,13 +13,13 @@ import sys
 import typing as t
 from functools import update_wrapper
 
-from .exceptions import HTTPException
+from .toolkit.exceptions import HTTPException
 from .globals import _cv_app, _cv_request
 from .signals import appcontext_popped, appcontext_pushed
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
-    from .routing import MapAdapter
+    from .toolkit.routing import MapAdapter
     from .sessions import SessionMixin
     from .wrappers import Request, Response
 

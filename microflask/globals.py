@@ -3,14 +3,14 @@
 Two context variables hold the active contexts: the application context
 (``app_ctx``) and the request context (``request_ctx``), both pushed by
 ``Flask.wsgi_app`` for each request. Every other name here is a proxy to an
-attribute of one of them (see ``microflask.local``).
+attribute of one of them (see ``microflask.toolkit.local``).
 """
 from __future__ import annotations
 
 import typing as t
 from contextvars import ContextVar
 
-from .local import LocalProxy
+from .toolkit.local import LocalProxy
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask

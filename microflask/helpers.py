@@ -13,10 +13,10 @@ import re
 import typing as t
 from functools import update_wrapper
 
-from .datastructures import Headers
-from .exceptions import NotFound
+from .toolkit.datastructures import Headers
+from .toolkit.exceptions import NotFound
 from .globals import _cv_app, _cv_request, current_app, request, request_ctx, session
-from .security import safe_join
+from .toolkit.security import safe_join
 from .signals import message_flashed
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -82,7 +82,7 @@ def redirect(location: str, code: int = 302, Response: t.Optional[t.Type["Respon
     """A response redirecting to ``location``; uses ``current_app.redirect`` in an app context."""
     if _cv_app.get(None) is not None:
         return current_app.redirect(location, code=code)
-    from .utils import redirect as toolkit_redirect
+    from .toolkit.utils import redirect as toolkit_redirect
 
     return toolkit_redirect(location, code=code, Response=Response)
 
@@ -91,7 +91,7 @@ def abort(code: t.Union[int, "Response"], *args: t.Any, **kwargs: t.Any) -> t.No
     """Raise the HTTP error for ``code``, using ``current_app.aborter`` in an app context."""
     if _cv_app.get(None) is not None:
         current_app.aborter(code, *args, **kwargs)
-    from .exceptions import abort as toolkit_abort
+    from .toolkit.exceptions import abort as toolkit_abort
 
     toolkit_abort(code, *args, **kwargs)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -306,7 +306,7 @@ def _path_source(environ: t.Dict[str, t.Any], path: str, use_x_sendfile: bool, h
         # the server gets the path exactly as the file system spells it.
         headers["X-Sendfile"] = os.fsencode(path).decode("latin-1")
         return _Source(None, stat.st_size, stat.st_size, stat.st_mtime)
-    from .wsgi import wrap_file
+    from .toolkit.wsgi import wrap_file
 
     file = open(path, "rb")
     stat = os.fstat(file.fileno())
@@ -314,7 +314,7 @@ def _path_source(environ: t.Dict[str, t.Any], path: str, use_x_sendfile: bool, h
 
 
 def _file_object_source(environ: t.Dict[str, t.Any], file: t.BinaryIO) -> _Source:
-    from .wsgi import wrap_file
+    from .toolkit.wsgi import wrap_file
 
     span = _remaining_span(file)
     body = wrap_file(environ, file)
@@ -363,7 +363,7 @@ _RFC5987_SAFE = "!#$&+-.^_`|~"
 def _content_disposition(download_name: str, as_attachment: bool) -> str:
     """``attachment``/``inline`` with the name quoted; a non-ASCII name gets an
     ASCII ``filename`` fallback and the exact one as ``filename*`` (RFC 5987)."""
-    from .http import dump_options_header
+    from .toolkit.http import dump_options_header
 
     disposition = "attachment" if as_attachment else "inline"
     name = _CONTROL_CHARS_RE.sub("", download_name)

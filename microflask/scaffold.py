@@ -15,9 +15,9 @@ import typing as t
 from collections import defaultdict
 from functools import update_wrapper
 
-from .exceptions import HTTPException, default_exceptions
+from .toolkit.exceptions import HTTPException, default_exceptions
 from .json.provider import _start_looking_for_json_classes
-from .utils import cached_property
+from .toolkit.utils import cached_property
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .cli import AppGroup

@@ -13,7 +13,7 @@ import typing as t
 from collections.abc import MutableMapping
 from datetime import datetime, timezone
 
-from .datastructures import CallbackDict
+from .toolkit.datastructures import CallbackDict
 from .json.tag import TaggedJSONSerializer
 from .signing import BadData, Signer, URLSafeTimedSerializer
 

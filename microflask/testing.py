@@ -14,10 +14,10 @@ from contextlib import ExitStack, contextmanager
 from copy import copy
 from urllib.parse import urlsplit
 
-from . import test as _toolkit
+from .toolkit import test as _toolkit
 from .globals import _cv_request
-from .test import TestResponse
-from .wrappers import Request
+from .toolkit.test import TestResponse
+from .toolkit.wrappers import Request
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask

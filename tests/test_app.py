@@ -11,9 +11,9 @@ from wsgiref.validate import validator
 import pytest
 
 from microflask import Flask, Response, abort, g, make_response, redirect, render_template, request, url_for
-from microflask.exceptions import Aborter, BadRequest, Forbidden, HTTPException, NotFound
-from microflask.routing import BuildError
-from microflask.test import Client
+from microflask.toolkit.exceptions import Aborter, BadRequest, Forbidden, HTTPException, NotFound
+from microflask.toolkit.routing import BuildError
+from microflask.toolkit.test import Client
 
 from conftest import validated
 

@@ -492,7 +492,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> t.Dict[str, t.Any]:
     def fake_run_simple(host: str, port: int, app: t.Any, **options: t.Any) -> None:
         calls.update(host=host, port=port, app=app, **options)
 
-    monkeypatch.setattr("microflask.serving.run_simple", fake_run_simple)
+    monkeypatch.setattr("microflask.toolkit.serving.run_simple", fake_run_simple)
     return calls
 
 

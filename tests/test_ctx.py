@@ -22,7 +22,7 @@ from microflask import (
     stream_with_context,
 )
 from microflask.ctx import AppContext, RequestContext
-from microflask.exceptions import MethodNotAllowed, NotFound
+from microflask.toolkit.exceptions import MethodNotAllowed, NotFound
 from microflask.globals import app_ctx, request_ctx
 
 # -- application context ------------------------------------------------------------

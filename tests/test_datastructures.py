@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from microflask.datastructures import (
+from microflask.toolkit.datastructures import (
     CallbackDict,
     CombinedMultiDict,
     EnvironHeaders,
@@ -27,7 +27,7 @@ from microflask.datastructures import (
     TypeConversionDict,
     iter_multi_items,
 )
-from microflask.exceptions import BadRequest, BadRequestKeyError
+from microflask.toolkit.exceptions import BadRequest, BadRequestKeyError
 
 # -- MultiDict -----------------------------------------------------------------
 

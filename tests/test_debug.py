@@ -10,7 +10,7 @@ from wsgiref.handlers import SimpleHandler
 from wsgiref.util import setup_testing_defaults
 from wsgiref.validate import validator
 
-from microflask.debug import DebuggedApplication, render_traceback_html
+from microflask.toolkit.debug import DebuggedApplication, render_traceback_html
 
 
 def _serve(app, path="/", query=""):

@@ -4,8 +4,8 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask import exceptions
-from microflask.exceptions import (
+from microflask.toolkit import exceptions
+from microflask.toolkit.exceptions import (
     Aborter,
     BadRequest,
     BadRequestKeyError,
@@ -20,8 +20,8 @@ from microflask.exceptions import (
     abort,
     default_exceptions,
 )
-from microflask.test import Client
-from microflask.wrappers import Response
+from microflask.toolkit.test import Client
+from microflask.toolkit.wrappers import Response
 
 STANDARD = {
     400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",

@@ -4,9 +4,9 @@ import tempfile
 
 import pytest
 
-from microflask.datastructures import ImmutableMultiDict, MultiDict
-from microflask.exceptions import RequestEntityTooLarge
-from microflask.formparser import FormDataParser, default_stream_factory, parse_form_data
+from microflask.toolkit.datastructures import ImmutableMultiDict, MultiDict
+from microflask.toolkit.exceptions import RequestEntityTooLarge
+from microflask.toolkit.formparser import FormDataParser, default_stream_factory, parse_form_data
 
 
 def form_environ(body, content_type="application/x-www-form-urlencoded", **extra):

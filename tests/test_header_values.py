@@ -5,7 +5,7 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask.datastructures import (
+from microflask.toolkit.datastructures import (
     Accept,
     Authorization,
     CharsetAccept,
@@ -20,9 +20,9 @@ from microflask.datastructures import (
     ResponseCacheControl,
     WWWAuthenticate,
 )
-from microflask.exceptions import Unauthorized
-from microflask.http import generate_etag, parse_accept_header, parse_authorization_header, parse_cache_control_header
-from microflask.test import create_environ, run_wsgi_app
+from microflask.toolkit.exceptions import Unauthorized
+from microflask.toolkit.http import generate_etag, parse_accept_header, parse_authorization_header, parse_cache_control_header
+from microflask.toolkit.test import create_environ, run_wsgi_app
 
 # -- Accept ---------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import pytest
 
 from microflask import Flask, abort, after_this_request, g, request
 from conftest import validated
-from microflask.exceptions import BadRequest, Forbidden, HTTPException, InternalServerError, NotFound
+from microflask.toolkit.exceptions import BadRequest, Forbidden, HTTPException, InternalServerError, NotFound
 
 # -- request hooks --------------------------------------------------------------
 

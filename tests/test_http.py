@@ -1,4 +1,4 @@
-"""microflask.http: header text to Python values and back, and hostile input."""
+"""microflask.toolkit.http: header text to Python values and back, and hostile input."""
 import base64
 import random
 import time
@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from microflask.datastructures import (
+from microflask.toolkit.datastructures import (
     Authorization,
     CharsetAccept,
     ContentRange,
@@ -23,7 +23,7 @@ from microflask.datastructures import (
     ResponseCacheControl,
     WWWAuthenticate,
 )
-from microflask.http import (
+from microflask.toolkit.http import (
     HTTP_STATUS_CODES,
     dump_age,
     dump_cookie,

@@ -8,7 +8,7 @@ import pytest
 
 from microflask import Flask
 from microflask.logging import create_logger, default_handler, has_level_handler, wsgi_errors_stream
-from microflask.test import Client
+from microflask.toolkit.test import Client
 
 
 def detach_from_root(logger, monkeypatch):

@@ -13,11 +13,11 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask.datastructures import FileStorage, MultiDict
-from microflask.exceptions import BadRequest, RequestEntityTooLarge
-from microflask.formparser import MultiPartParser
-from microflask.test import Client, EnvironBuilder, encode_multipart, stream_encode_multipart
-from microflask.wrappers import Request, Response
+from microflask.toolkit.datastructures import FileStorage, MultiDict
+from microflask.toolkit.exceptions import BadRequest, RequestEntityTooLarge
+from microflask.toolkit.formparser import MultiPartParser
+from microflask.toolkit.test import Client, EnvironBuilder, encode_multipart, stream_encode_multipart
+from microflask.toolkit.wrappers import Request, Response
 
 BOUNDARY = "frontier"
 DELIMITER = b"\r\n--frontier"

@@ -22,7 +22,7 @@ from microflask import (
     stream_with_context,
     url_for,
 )
-from microflask.wrappers import Response
+from microflask.toolkit.wrappers import Response
 
 from conftest import validated
 

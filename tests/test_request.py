@@ -1,15 +1,14 @@
 """The Request object: a lazy view of a WSGI environ."""
 import io
 from datetime import datetime, timezone
-from types import SimpleNamespace
 from wsgiref.validate import validator
 
 import pytest
 
-from microflask.datastructures import ImmutableMultiDict, MultiDict
-from microflask.exceptions import BadHost, BadRequest, NotFound, RequestEntityTooLarge
-from microflask.test import Client, create_environ
-from microflask.wrappers import Request, Response
+from microflask.toolkit.datastructures import ImmutableMultiDict, MultiDict
+from microflask.toolkit.exceptions import BadHost, BadRequest, NotFound, RequestEntityTooLarge
+from microflask.toolkit.test import Client, create_environ
+from microflask.toolkit.wrappers import Request, Response
 
 
 class UnreadableStream(io.RawIOBase):
@@ -499,21 +498,6 @@ def test_creating_a_request_parses_nothing():
     assert "args" not in vars(request)
     assert request.args["a"] == "1"
     assert "args" in vars(request)
-
-
-# -- routing results ------------------------------------------------------------------
-
-
-def test_endpoint_and_blueprints_come_from_the_matched_rule():
-    request = Request.from_values("/")
-    assert (request.endpoint, request.blueprint, request.blueprints) == (None, None, [])
-    request.url_rule = SimpleNamespace(endpoint="admin.users.edit")
-    assert request.endpoint == "admin.users.edit"
-    assert request.blueprint == "admin.users"
-    assert request.blueprints == ["admin.users", "admin"]
-    request.url_rule = SimpleNamespace(endpoint="index")
-    assert request.blueprint is None
-    assert request.blueprints == []
 
 
 # -- standalone use ------------------------------------------------------------------

@@ -14,12 +14,12 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask.datastructures import Headers
-from microflask.exceptions import RequestedRangeNotSatisfiable
-from microflask.http import generate_etag
-from microflask.test import Client, create_environ
-from microflask.wrappers import Response
-from microflask.wsgi import FileWrapper
+from microflask.toolkit.datastructures import Headers
+from microflask.toolkit.exceptions import RequestedRangeNotSatisfiable
+from microflask.toolkit.http import generate_etag
+from microflask.toolkit.test import Client, create_environ
+from microflask.toolkit.wrappers import Response
+from microflask.toolkit.wsgi import FileWrapper
 
 
 def make_environ(method="GET", headers=None, path="/"):

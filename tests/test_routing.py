@@ -7,9 +7,9 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask.datastructures import MultiDict
-from microflask.exceptions import BadHost, HTTPException, MethodNotAllowed, NotFound
-from microflask.routing import (
+from microflask.toolkit.datastructures import MultiDict
+from microflask.toolkit.exceptions import BadHost, HTTPException, MethodNotAllowed, NotFound
+from microflask.toolkit.routing import (
     BaseConverter,
     BuildError,
     Map,

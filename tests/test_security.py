@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from microflask.security import safe_join
+from microflask.toolkit.security import safe_join
 
 
 @pytest.mark.parametrize(

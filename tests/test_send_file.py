@@ -15,8 +15,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from microflask import Flask, send_file, send_from_directory
-from microflask.exceptions import NotFound, RequestedRangeNotSatisfiable
-from microflask.http import http_date
+from microflask.toolkit.exceptions import NotFound, RequestedRangeNotSatisfiable
+from microflask.toolkit.http import http_date
 
 from conftest import validated
 

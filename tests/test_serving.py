@@ -23,8 +23,8 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask import serving
-from microflask.serving import WSGIRequestHandler, is_running_from_reloader, make_server, run_simple
+from microflask.toolkit import serving
+from microflask.toolkit.serving import WSGIRequestHandler, is_running_from_reloader, make_server, run_simple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join(ROOT, "examples", "hello_toolkit.py")
@@ -40,7 +40,7 @@ import unwatched
 import watched
 from wsgiref.validate import validator
 
-from microflask.serving import run_simple
+from microflask.toolkit.serving import run_simple
 
 
 def app(environ, start_response):

@@ -7,9 +7,9 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask.datastructures import Authorization, MultiDict
-from microflask.test import Client, ClientRedirectError, EnvironBuilder, TestResponse, create_environ, run_wsgi_app
-from microflask.wrappers import Request, Response
+from microflask.toolkit.datastructures import Authorization, MultiDict
+from microflask.toolkit.test import Client, ClientRedirectError, EnvironBuilder, TestResponse, create_environ, run_wsgi_app
+from microflask.toolkit.wrappers import Request, Response
 
 
 @Request.application

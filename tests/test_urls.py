@@ -3,8 +3,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from microflask.datastructures import MultiDict
-from microflask.urls import iri_to_uri, url_decode, url_encode, url_quote, url_quote_plus, url_unquote
+from microflask.toolkit.datastructures import MultiDict
+from microflask.toolkit.urls import iri_to_uri, url_decode, url_encode, url_quote, url_quote_plus, url_unquote
 
 
 def test_url_quote_keeps_slashes_and_encodes_utf8():

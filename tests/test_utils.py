@@ -1,8 +1,8 @@
 """Lazy attributes, header- and environ-backed attributes, redirects."""
 import pytest
 
-from microflask.datastructures import Headers
-from microflask.utils import cached_property, environ_property, get_content_type, header_property, redirect, secure_filename
+from microflask.toolkit.datastructures import Headers
+from microflask.toolkit.utils import cached_property, environ_property, get_content_type, header_property, redirect, secure_filename
 
 
 class Thing:

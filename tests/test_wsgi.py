@@ -5,10 +5,10 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask.exceptions import BadHost, BadRequest, ClientDisconnected, RequestEntityTooLarge
-from microflask.test import Client
-from microflask.wrappers import Response
-from microflask.wsgi import (
+from microflask.toolkit.exceptions import BadHost, BadRequest, ClientDisconnected, RequestEntityTooLarge
+from microflask.toolkit.test import Client
+from microflask.toolkit.wrappers import Response
+from microflask.toolkit.wsgi import (
     ClosingIterator,
     FileWrapper,
     LimitedStream,

@@ -14,7 +14,7 @@ import weakref
 from datetime import date
 
 from ..globals import _cv_request
-from ..http import http_date
+from ..toolkit.http import http_date
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from ..app import Flask

@@ -13,7 +13,7 @@ import typing as t
 from datetime import datetime
 
 from ..globals import _cv_app
-from ..http import http_date, parse_date
+from ..toolkit.http import http_date, parse_date
 from ..markup import Markup
 from . import dumps as _json_dumps
 from . import loads as _json_loads

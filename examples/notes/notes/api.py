@@ -12,7 +12,7 @@ import sqlite3
 import typing as t
 
 from microflask import Blueprint, abort, g, request, url_for
-from microflask.exceptions import HTTPException
+from microflask.toolkit.exceptions import HTTPException
 from microflask.views import MethodView
 
 from .db import get_db

@@ -23,7 +23,7 @@ from microflask import (
     send_from_directory,
     url_for,
 )
-from microflask.utils import secure_filename
+from microflask.toolkit.utils import secure_filename
 
 from .auth import login_required
 from .db import get_db

@@ -4,7 +4,7 @@ A response builds its ``Headers`` and hands ``to_wsgi_list()`` to
 ``start_response``; a request reads its headers through ``EnvironHeaders``, a
 read-only view of the WSGI environ. Every name and value written is checked for
 CR, LF and NUL, so no input can smuggle in an extra header line. Turning header
-values into Python objects (dates, options, lists) is ``microflask.http``'s job.
+values into Python objects (dates, options, lists) is ``microflask.toolkit.http``'s job.
 """
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _with_params(value: t.Any, params: t.Mapping[str, t.Any]) -> str:
 
     A param whose value is ``None`` is written as a bare name.
     """
-    # Imported here: microflask.http imports this package.
+    # Imported here: microflask.toolkit.http imports this package.
     from ..http import dump_options_header
 
     return dump_options_header(_to_str(value), {name.replace("_", "-"): param for name, param in params.items()})

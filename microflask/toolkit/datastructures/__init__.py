@@ -2,7 +2,7 @@
 the typed header values (Accept, Cache-Control, ETags, Range, auth).
 
 One module per family; this package re-exports them all so users write
-``from microflask.datastructures import MultiDict`` as with Werkzeug.
+``from microflask.toolkit.datastructures import MultiDict`` as with Werkzeug.
 """
 from .structures import (
     CallbackDict,

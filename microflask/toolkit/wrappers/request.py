@@ -3,9 +3,8 @@
 The server hands the app an environ; ``Request(environ)`` wraps it, reading
 only the method, path and query string. Every other attribute (``args``,
 ``form``, ``cookies``, ``json``, the typed headers) is parsed on first access
-and cached. The body is read only through the guarded ``stream``. Routing
-results (``url_rule``, ``view_args``) are set on it by whoever matches the
-URL; it never imports the framework.
+and cached. The body is read only through the guarded ``stream``. It knows
+nothing of URL rules or apps: the framework's ``Request`` adds those.
 """
 from __future__ import annotations
 
@@ -172,11 +171,6 @@ class Request:
     json_module: t.Any = json
     user_agent_class: t.Type[UserAgent] = UserAgent
 
-    # Set by URL matching (the framework or a MapAdapter user).
-    url_rule: t.Optional[t.Any] = None
-    view_args: t.Optional[t.Dict[str, t.Any]] = None
-    routing_exception: t.Optional[Exception] = None
-
     # get_json's results for (not silent, silent); Ellipsis means "not parsed yet".
     _cached_json: t.Tuple[t.Any, t.Any] = (Ellipsis, Ellipsis)
     # The body, once get_data has read it with cache=True.
@@ -210,7 +204,7 @@ class Request:
 
     @classmethod
     def from_values(cls, *args: t.Any, **kwargs: t.Any) -> "Request":
-        """A request built from the arguments of ``microflask.test.EnvironBuilder``.
+        """A request built from the arguments of ``microflask.toolkit.test.EnvironBuilder``.
 
         For small scripts and tests: ``Request.from_values("/?q=1", method="POST")``.
         """
@@ -334,34 +328,6 @@ class Request:
             return _NO_ARGS  # immutable, so one empty instance serves every request
         query = self.query_string.decode(self.url_charset, self.encoding_errors)
         return url_decode(query, self.url_charset, self.encoding_errors, cls=self.parameter_storage_class)
-
-    # -- routing results -----------------------------------------------------
-
-    @property
-    def endpoint(self) -> t.Optional[str]:
-        """The endpoint of the matched URL rule, or ``None`` before or without a match."""
-        if self.url_rule is not None:
-            return self.url_rule.endpoint  # type: ignore[no-any-return]
-        return None
-
-    @property
-    def blueprint(self) -> t.Optional[str]:
-        """The registered name of the current blueprint (``"admin"`` for
-        ``"admin.index"``), or ``None``."""
-        endpoint = self.endpoint
-        if endpoint is not None and "." in endpoint:
-            return endpoint.rpartition(".")[0]
-        return None
-
-    @property
-    def blueprints(self) -> t.List[str]:
-        """The current blueprint and its parents, innermost first:
-        ``["a.b", "a"]`` for the endpoint ``"a.b.view"``."""
-        name = self.blueprint
-        if name is None:
-            return []
-        parts = name.split(".")
-        return [".".join(parts[:end]) for end in range(len(parts), 0, -1)]
 
     # -- headers -------------------------------------------------------------
 

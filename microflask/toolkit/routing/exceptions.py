@@ -2,7 +2,7 @@
 
 ``MapAdapter.match`` turns the matcher's internal signals (``RequestPath``,
 ``RequestAliasRedirect``, ``NoMatch``) into HTTP errors from
-``microflask.exceptions`` or a ``RequestRedirect``; ``build`` raises
+``microflask.toolkit.exceptions`` or a ``RequestRedirect``; ``build`` raises
 ``BuildError``. Converters raise ``ValidationError`` to reject a value.
 """
 from __future__ import annotations

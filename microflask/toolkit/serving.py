@@ -3,7 +3,7 @@
 It accepts connections, builds a WSGI environ per request and calls the
 application; everything after that is the application's business. On request
 it speaks HTTPS (``ssl_context``), restarts itself when a source file changes
-(the stat reloader) and shows tracebacks in the browser (``microflask.debug``).
+(the stat reloader) and shows tracebacks in the browser (``microflask.toolkit.debug``).
 It is for development only: no generated certificates, no static-file
 serving, no hardening.
 """
