@@ -179,7 +179,8 @@ def __getattr__(name: str) -> t.Any:
     # FlaskCliRunner is built on the command line module, which imports
     # argparse: defined on first use, so test clients do not pay for it.
     if name == "FlaskCliRunner":
-        from .cli import ScriptInfo, _CliRunner
+        from .cli import ScriptInfo
+        from .commands import _CliRunner
 
         class FlaskCliRunner(_CliRunner):
             """Runs the app's CLI commands in tests; ``invoke()`` defaults to ``app.cli``."""

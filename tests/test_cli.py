@@ -1,5 +1,6 @@
-"""The command line: app discovery, commands built from function signatures,
-the built-in ``run``, ``routes`` and ``shell``, ``.env`` files and the runner."""
+"""Flask's command line: app discovery, ``ScriptInfo`` and the app context,
+``AppGroup`` and the ``FlaskGroup`` root (with its ``.env`` loading), and the
+built-in ``run``, ``routes`` and ``shell``."""
 from __future__ import annotations
 
 import os
@@ -17,18 +18,15 @@ from microflask import Flask, current_app
 from microflask.cli import (
     AppGroup,
     FlaskGroup,
-    Group,
     NoAppException,
     ScriptInfo,
-    _CliRunner,
     find_best_app,
-    load_dotenv,
     locate_app,
-    parse_dotenv,
     pass_script_info,
     prepare_import,
     with_appcontext,
 )
+from microflask.commands import Group, _CliRunner
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(microflask.__file__)))
 wired = pytest.mark.skipif(not hasattr(Flask, "cli"), reason="app.cli is wired by the lead")
@@ -202,106 +200,7 @@ def test_load_app_loads_once_and_applies_flask_debug(monkeypatch: pytest.MonkeyP
     assert ScriptInfo(create_app=create_app, set_debug_flag=False).load_app().debug is False
 
 
-# -- commands from function signatures ---------------------------------------------------
-
-
-def make_user_group() -> AppGroup:
-    users = AppGroup("users")
-
-    @users.command(with_appcontext=False)
-    def create_user(name: str, age: int, nickname: t.Optional[str] = None, admin: bool = False) -> t.Dict[str, t.Any]:
-        """Create a user.
-
-        :param name: The user's name.
-        :param admin: Give them every permission.
-        """
-        print(f"created {name} ({age})")
-        return {"name": name, "age": age, "nickname": nickname, "admin": admin}
-
-    return users
-
-
-def test_positional_parameters_become_arguments_and_keywords_options() -> None:
-    result = invoke(make_user_group(), ["create-user", "ada", "36", "--nickname", "countess", "--admin"])
-    assert result.exit_code == 0, result.output
-    assert result.output == "created ada (36)\n"
-    assert result.return_value == {"name": "ada", "age": 36, "nickname": "countess", "admin": True}
-    assert invoke(make_user_group(), ["create-user", "bob", "7"]).return_value == {
-        "name": "bob", "age": 7, "nickname": None, "admin": False,
-    }
-
-
-def test_a_word_that_does_not_convert_is_a_usage_error() -> None:
-    result = invoke(make_user_group(), ["create-user", "ada", "old"])
-    assert result.exit_code == 2
-    assert "Usage: users create-user" in result.output
-    assert "Error: argument AGE: invalid int value: 'old'" in result.output
-    assert isinstance(result.exception, SystemExit)
-
-
-def test_a_missing_argument_is_a_usage_error() -> None:
-    result = invoke(make_user_group(), ["create-user"])
-    assert result.exit_code == 2
-    assert "Error: the following arguments are required: NAME, AGE" in result.output
-
-
-def test_help_shows_the_docstring_and_the_parameters() -> None:
-    result = invoke(make_user_group(), ["create-user", "--help"])
-    assert result.exit_code == 0
-    assert result.output.startswith("Usage: users create-user")
-    assert "Create a user." in result.output
-    assert ":param" not in result.output
-    assert "The user's name." in result.output and "Give them every permission." in result.output
-    assert "--nickname NICKNAME" in result.output
-
-
-def test_group_help_lists_commands_with_their_first_line() -> None:
-    result = invoke(make_user_group(), ["--help"])
-    assert result.exit_code == 0
-    assert "Commands:\n  create-user  Create a user.\n" in result.output + "\n"
-
-
-def test_an_unknown_command_is_a_usage_error() -> None:
-    result = invoke(make_user_group(), ["delete-user"])
-    assert result.exit_code == 2
-    assert "Error: No such command 'delete-user'." in result.output
-
-
-def test_types_lists_choices_and_switches() -> None:
-    group = Group("tool")
-
-    @group.command(flags={"verbose": ("-v", "--verbose")})
-    def convert(
-        *paths: pathlib.Path,
-        ratio: float = 1.0,
-        tag: t.List[str] = [],  # noqa: B006 - never mutated
-        mode: t.Literal["fast", "slow"] = "fast",
-        color: bool = True,
-        verbose: bool = False,
-    ) -> t.Tuple[t.Any, ...]:
-        return paths, ratio, tag, mode, color, verbose
-
-    result = invoke(group, ["convert", "a.txt", "b.txt", "--ratio", "0.5", "--tag", "x", "--tag", "y", "--mode", "slow", "--no-color", "-v"])
-    assert result.return_value == ((pathlib.Path("a.txt"), pathlib.Path("b.txt")), 0.5, ["x", "y"], "slow", False, True)
-    assert invoke(group, ["convert"]).return_value == ((), 1.0, [], "fast", True, False)
-    bad_choice = invoke(group, ["convert", "--mode", "medium"])
-    assert bad_choice.exit_code == 2 and "invalid choice: 'medium'" in bad_choice.output
-
-
-def test_command_names_use_dashes_and_can_be_given() -> None:
-    group = Group("tool")
-
-    @group.command
-    def init_db() -> str:
-        return "init"
-
-    @group.command("wipe")
-    def wipe_the_database() -> str:
-        return "wiped"
-
-    assert sorted(group.commands) == ["init-db", "wipe"]
-    assert invoke(group, ["init-db"]).return_value == "init"
-    assert invoke(group, ["wipe"]).return_value == "wiped"
+# -- AppGroup, app context and ScriptInfo ---------------------------------------------------
 
 
 def test_nested_groups() -> None:
@@ -319,26 +218,13 @@ def test_nested_groups() -> None:
     assert invoke(root, ["db", "migrate", "--steps", "3"]).return_value == 3
     assert "db  Database commands." in invoke(root, ["--help"]).output
 
+    flask_group = FlaskGroup()
 
-def test_unsupported_parameters_are_reported_with_the_command_name() -> None:
-    group = Group("tool")
+    @flask_group.group()
+    def tools() -> None:
+        """The root's nested groups are AppGroups too."""
 
-    @group.command()
-    def configure(**settings: str) -> None:
-        pass
-
-    result = invoke(group, ["configure"])
-    assert result.exit_code == 1
-    assert isinstance(result.exception, TypeError)
-    assert "Command 'configure', parameter 'settings'" in str(result.exception)
-
-
-def test_add_command_refuses_what_is_not_a_command() -> None:
-    with pytest.raises(TypeError, match="click commands are not supported"):
-        Group("tool").add_command(print)  # type: ignore[arg-type]
-
-
-# -- app context and ScriptInfo ---------------------------------------------------------
+    assert type(tools) is AppGroup
 
 
 def test_app_group_commands_run_in_the_app_context() -> None:
@@ -350,6 +236,17 @@ def test_app_group_commands_run_in_the_app_context() -> None:
         return current_app.name
 
     assert invoke(group, ["which-app"], app=app).return_value == "context_app"
+
+
+def test_without_a_script_info_a_command_finds_the_app_itself(isolated: pathlib.Path) -> None:
+    write(isolated / "app.py", "from microflask import Flask\napp = Flask('found_by_itself')\n")
+    group = AppGroup("tools")
+
+    @group.command()
+    def which_app() -> str:
+        return current_app.name
+
+    assert invoke(group, ["which-app"]).return_value == "found_by_itself"
 
 
 def test_with_appcontext_and_pass_script_info() -> None:
@@ -376,47 +273,6 @@ def test_with_appcontext_outside_a_command_line_is_an_error() -> None:
 
     with pytest.raises(RuntimeError, match="no command line invocation in progress"):
         needs_app()
-
-
-# -- the runner ----------------------------------------------------------------------------
-
-
-def test_runner_reports_exceptions_exit_codes_and_separate_streams() -> None:
-    group = Group("tool")
-
-    @group.command()
-    def fail() -> None:
-        raise ValueError("boom")
-
-    @group.command()
-    def leave(code: int) -> None:
-        print("to stdout")
-        print("to stderr", file=sys.stderr)
-        sys.exit(code)
-
-    failed = invoke(group, ["fail"])
-    assert failed.exit_code == 1 and isinstance(failed.exception, ValueError) and failed.exc_info is not None
-    with pytest.raises(ValueError, match="boom"):
-        invoke(group, ["fail"], catch_exceptions=False)
-
-    left = _CliRunner(mix_stderr=False).invoke(group, "leave 3")
-    assert (left.exit_code, left.stdout, left.stderr) == (3, "to stdout\n", "to stderr\n")
-    assert isinstance(left.exception, SystemExit)
-    assert invoke(group, ["leave", "0"]).exception is None
-    with pytest.raises(ValueError, match="mix_stderr=False"):
-        invoke(group, ["leave", "0"]).stderr
-
-
-def test_runner_restores_the_environment() -> None:
-    group = Group("tool")
-
-    @group.command()
-    def read_env() -> t.Optional[str]:
-        os.environ["LEFT_BEHIND"] = "1"
-        return os.environ.get("GREETING")
-
-    assert invoke(group, ["read-env"], env={"GREETING": "hi"}).return_value == "hi"
-    assert "GREETING" not in os.environ and "LEFT_BEHIND" not in os.environ
 
 
 # -- routes -------------------------------------------------------------------------------
@@ -571,7 +427,7 @@ def test_run_reports_a_certificate_it_cannot_load(served: t.Dict[str, t.Any], is
     assert served == {}
 
 
-# -- the root command and .env files -------------------------------------------------------------
+# -- the root command and its .env files ---------------------------------------------------------
 
 
 def test_root_app_option_and_flask_app(isolated: pathlib.Path) -> None:
@@ -608,51 +464,6 @@ def test_env_file_option(isolated: pathlib.Path, served: t.Dict[str, t.Any]) -> 
     assert served["port"] == 9000
     missing = invoke(FlaskGroup(), ["--env-file", "nope.env", "run"])
     assert missing.exit_code == 2 and "File 'nope.env' does not exist" in missing.output
-
-
-def test_dotenv_precedence(isolated: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(isolated / ".flaskenv", "FROM_FLASKENV=flaskenv\nSHARED=flaskenv\nREAL=flaskenv\n")
-    (isolated / "sub").mkdir()
-    write(isolated / "sub" / ".env", "SHARED=env\n")
-    monkeypatch.chdir(isolated / "sub")  # files are searched from here upwards
-    for key in ("FROM_FLASKENV", "SHARED"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("REAL", "real")
-    assert load_dotenv() is True
-    assert (os.environ["FROM_FLASKENV"], os.environ["SHARED"], os.environ["REAL"]) == ("flaskenv", "env", "real")
-    assert load_dotenv("missing.env") is False
-
-
-def test_dotenv_syntax(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME_DIR", "/home/ada")
-    text = (
-        "# a comment\n"
-        "\n"
-        "PLAIN=value  # trailing comment\n"
-        "export EXPORTED = spaced\n"
-        "HASH=a#b\n"
-        "SINGLE='literal ${HOME_DIR} \\n'\n"
-        'DOUBLE="line\\none \\"quoted\\"" # comment\n'
-        'MULTI="first\nsecond"\n'
-        "EXPANDED=${HOME_DIR}/app and ${UNSET:-fallback}\n"
-        "EMPTY=\n"
-    )
-    assert dict(parse_dotenv(text)) == {
-        "PLAIN": "value",
-        "EXPORTED": "spaced",
-        "HASH": "a#b",
-        "SINGLE": "literal ${HOME_DIR} \\n",
-        "DOUBLE": 'line\none "quoted"',
-        "MULTI": "first\nsecond",
-        "EXPANDED": "/home/ada/app and fallback",
-        "EMPTY": "",
-    }
-
-
-def test_dotenv_warns_about_a_line_it_cannot_read() -> None:
-    with pytest.warns(UserWarning, match="settings.env, line 2: cannot parse 'not an assignment'"):
-        pairs = list(parse_dotenv("A=1\nnot an assignment\nB=2\n", "settings.env"))
-    assert pairs == [("A", "1"), ("B", "2")]
 
 
 # -- through the real command line ----------------------------------------------------------------
@@ -781,33 +592,9 @@ def test_the_root_lists_and_runs_the_apps_commands(isolated: pathlib.Path) -> No
 
 
 def test_a_command_with_click_decorators_is_a_clear_error():
-    from microflask.cli import AppGroup
-
     def greet(name):
         return name
 
     greet.__click_params__ = ["an argument click would read"]
     with pytest.raises(TypeError, match="click decorators"):
         AppGroup("tools").command()(greet)
-
-
-def test_dotenv_unquoted_values_parse_in_linear_time():
-    import time
-
-    from microflask.cli import parse_dotenv
-
-    assert list(parse_dotenv("A=x  y  # note\nB=#not a comment\nC=z")) == [("A", "x  y"), ("B", "#not a comment"), ("C", "z")]
-    started = time.process_time()
-    assert list(parse_dotenv("A=x" + " " * 200_000 + "y\n")) == [("A", "x" + " " * 200_000 + "y")]
-    assert time.process_time() - started < 1.0
-
-
-def test_a_nul_byte_in_dotenv_is_skipped_with_a_warning(tmp_path, monkeypatch):
-    from microflask.cli import load_dotenv
-
-    monkeypatch.delenv("NUL_PROBE", raising=False)
-    path = tmp_path / ".env"
-    path.write_text("NUL_PROBE=a\x00b\n")
-    with pytest.warns(UserWarning, match="NUL byte"):
-        load_dotenv(str(path))
-    assert "NUL_PROBE" not in os.environ
