@@ -8,8 +8,8 @@ A request's life, in the order of the methods below: ``__call__`` ->
 ``wsgi_app``, the response is sent and the contexts popped (teardown
 functions). Errors take the ``handle_user_exception`` /
 ``handle_http_exception`` / ``handle_exception`` path to an error handler.
-An app with no request hooks takes the same steps through ``_serve_plainly``,
-which leaves out those that would do nothing (docs/app.md explains when).
+Every request takes these steps, the first and the hundredth alike, so a
+subclass may override any of them (docs/architecture.md follows one request).
 """
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ from .toolkit.routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _deprecated_json_class_attribute, _endpoint_from_view_func, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .signals import (
-    _request_signals,
     appcontext_tearing_down,
     got_request_exception,
     request_finished,
@@ -58,14 +57,6 @@ _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 # The flag the compiler sets on ``async def`` functions: a cheaper test than
 # inspect.iscoroutinefunction, which ensure_sync runs for every view call.
 _CO_COROUTINE = 0x80
-
-
-# The steps of a request that _serve_plainly skips or does inline.
-_PLAIN_LIFECYCLE = (
-    "request_context", "app_context", "full_dispatch_request", "preprocess_request", "dispatch_request",
-    "ensure_sync", "finalize_request", "make_response", "process_response", "do_teardown_request",
-    "do_teardown_appcontext",
-)
 
 
 def _find_package(import_name: str) -> t.Tuple[t.Optional[str], str]:
@@ -176,17 +167,6 @@ class Flask(Scaffold):
     test_client_class: t.Optional[t.Type["FlaskClient"]] = None
     test_cli_runner_class: t.Optional[type] = None
     session_interface: SessionInterface = SecureCookieSessionInterface()
-    # Whether _serve_plainly may stand in for wsgi_app: False for a subclass
-    # that overrides one of the steps it leaves out or does inline.
-    _has_plain_lifecycle = True
-    # Whether a subclass binds URLs its own way, so every match needs its adapter.
-    _has_own_url_adapter = False
-    # Attribute reads on the app are fast while CPython (3.11 on) keeps its
-    # attributes in the key table the class's instances share: that holds
-    # for up to 29 names, and only while nothing reads the app's __dict__.
-    # So a setting left at its default stays here on the class, registries
-    # most apps never use are made on first use, and what is made on first
-    # use (jinja_env, logger...) is set as an attribute.
     #: Whether URLs are matched by subdomain (the constructor's argument).
     subdomain_matching = False
     json_encoder = _deprecated_json_class_attribute("json_encoder", lambda: _app_json.JSONEncoder)
@@ -289,11 +269,6 @@ class Flask(Scaffold):
                 host=static_host,
                 view_func=lambda **kw: self_ref().send_static_file(**kw),  # type: ignore[union-attr]
             )
-
-    def __init_subclass__(cls, **kwargs: t.Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._has_plain_lifecycle = all(getattr(cls, name) is getattr(Flask, name) for name in _PLAIN_LIFECYCLE)
-        cls._has_own_url_adapter = cls.create_url_adapter is not Flask.create_url_adapter
 
     # Registries most apps never use, made on first use (see the attribute notes).
 
@@ -544,21 +519,6 @@ class Flask(Scaffold):
 
     def wsgi_app(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
         """Handle one request: push the contexts, dispatch, send the response, pop."""
-        if (
-            self._has_plain_lifecycle
-            and self._got_first_request
-            and not (
-                self.before_request_funcs
-                or self.after_request_funcs
-                or self.teardown_request_funcs
-                or self.teardown_appcontext_funcs
-                or self.url_value_preprocessors
-            )
-            and not _request_signals.any_receivers
-            and "werkzeug.debug.preserve_context" not in environ
-            and _cv_app.get(None) is None  # else push() would reuse that app context
-        ):
-            return self._serve_plainly(environ, start_response)
         ctx = self.request_context(environ)
         error: t.Optional[BaseException] = None
         try:
@@ -581,89 +541,6 @@ class Flask(Scaffold):
                 error = None
             ctx.pop(error)
 
-    def _serve_plainly(self, environ: t.Dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
-        """``wsgi_app`` for an app with no request hooks, whose class overrides
-        none of the steps: the same steps, minus those that would do nothing.
-
-        With no hooks, ``preprocess_request`` and the hook loops of
-        ``process_response`` and ``pop`` have nothing to run, and a view that
-        returns a str needs only ``response_class(rv)``. Anything else (a
-        routing error, an exception, another return type, a session or an
-        ``after_this_request`` function) takes the general methods, so the
-        response is always the one the full path gives.
-        """
-        ctx = RequestContext(self, environ)
-        app_ctx = AppContext(self)
-        # Both contexts are pushed here, their tokens kept in locals: the
-        # contexts record a push only if pop() has to do the popping.
-        app_token = _cv_app.set(app_ctx)
-        request_token = _cv_request.set(ctx)
-        request = ctx.request
-        error: t.Optional[BaseException] = None
-        try:
-            try:
-                # ctx.match_request() without its call, for an app that binds no adapter.
-                found = None
-                if not self._has_own_url_adapter and self.config["SERVER_NAME"] is None:
-                    url_map = self.url_map
-                    try:
-                        found = url_map.match_environ(
-                            environ, None if self.subdomain_matching else (url_map.default_subdomain or None)
-                        )
-                    except HTTPException as routing_error:
-                        request.routing_exception = routing_error
-                if found is not None:
-                    request.url_rule, request.view_args = found
-                elif request.routing_exception is None:
-                    ctx.match_request()  # only a bound adapter can answer
-                rule = request.url_rule
-                if rule is None or (request.method == "OPTIONS" and rule.provide_automatic_options):
-                    response = self.full_dispatch_request()
-                else:
-                    view = self.view_functions[rule.endpoint]
-                    code = getattr(view, "__code__", None)
-                    if code is None or code.co_flags & _CO_COROUTINE:  # what ensure_sync checks first
-                        view = self.ensure_sync(view)
-                    try:
-                        rv = view(**request.view_args)
-                    except Exception as e:
-                        rv = self.handle_user_exception(e)
-                    if (
-                        type(rv) is str
-                        and not ctx._after_request_functions
-                        and ctx._session is None
-                        and (
-                            # No cookie, default interface: no session to refresh.
-                            ("HTTP_COOKIE" not in environ and type(self.session_interface) is SecureCookieSessionInterface)
-                            or not self._session_needs_saving(ctx)
-                        )
-                    ):
-                        response = self.response_class(rv)
-                    else:
-                        response = self.finalize_request(rv)
-            except Exception as e:
-                error = e
-                response = self.handle_exception(e)
-            except BaseException as e:
-                error = e
-                raise
-            return response(environ, start_response)
-        finally:
-            if not ctx._cv_tokens:
-                # pop() with no teardown functions to run.
-                request.close()
-                _cv_request.reset(request_token)
-                _cv_app.reset(app_token)
-            else:
-                # stream_with_context pushed the context once more, to be
-                # popped last: record this push before it, and let pop() undo
-                # that newer push now and this one when the stream ends.
-                app_ctx._cv_tokens = (app_token,)
-                ctx._cv_tokens = ((request_token, app_ctx), *ctx._cv_tokens)
-                if error is not None and self.should_ignore_error(error):
-                    error = None
-                ctx.pop(error)
-
     def full_dispatch_request(self) -> Response:
         """Preprocess, dispatch and finalize, turning exceptions into responses."""
         if not self._got_first_request:
@@ -685,16 +562,6 @@ class Flask(Scaffold):
             for func in self.before_first_request_funcs:
                 self.ensure_sync(func)()
             self._got_first_request = True
-            # From now on wsgi_app may take its hook-free path, unless one of
-            # the steps it skips is overridden, on the class or on this app.
-            if not all(
-                getattr(getattr(self, name), "__func__", None) is getattr(Flask, name) for name in _PLAIN_LIFECYCLE
-            ):
-                # A step replaced on this app itself, which the hook-free path
-                # would skip. An empty before_request list keeps every request
-                # on the general path (which it costs nothing), without a flag
-                # for wsgi_app to read on every request.
-                self.before_request_funcs.setdefault(None, [])
 
     def preprocess_request(self) -> t.Optional[t.Any]:
         """Run URL value preprocessors, then ``before_request`` functions, app first.

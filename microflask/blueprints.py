@@ -9,6 +9,7 @@ app's registries under its name. Nothing here runs while serving a request.
 from __future__ import annotations
 
 import typing as t
+import warnings
 from collections import defaultdict
 
 from .app import _refuse_bare_decorator
@@ -146,8 +147,6 @@ class Blueprint(Scaffold):
         # Flask 2.2 warns (2.3 raises): the change would reach only the apps
         # this blueprint is registered on from now on.
         if self._got_registered_once:
-            import warnings
-
             warnings.warn(
                 f"The setup method '{f_name}' can no longer be called on the blueprint"
                 f" '{self.name}'. It has already been registered at least once, any"
@@ -296,8 +295,6 @@ class Blueprint(Scaffold):
     @setupmethod
     def before_app_first_request(self, f: _F) -> _F:
         """Deprecated (as in Flask 2.2): run ``f()`` once, before the app's first request."""
-        import warnings
-
         warnings.warn(
             "'before_app_first_request' is deprecated and will be removed in Flask"
             " 2.3. Use 'record_once' instead to run setup code when registering the"

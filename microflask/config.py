@@ -9,8 +9,10 @@ values and does not watch files for changes.
 from __future__ import annotations
 
 import errno
+import importlib
 import json
 import os
+import types
 import typing as t
 
 _T = t.TypeVar("_T")
@@ -27,8 +29,6 @@ def import_string(import_name: str) -> t.Any:
     the attribute ``Obj`` of ``pkg.mod``. Raises ``ImportError`` naming the
     module or the attribute that could not be found.
     """
-    import importlib
-
     if ":" in import_name:
         module_name, _, attribute = import_name.partition(":")
     else:
@@ -144,8 +144,6 @@ class Config(dict):
         ``silent=True`` a missing file returns ``False`` instead of raising.
         Returns ``True`` when the file was loaded.
         """
-        import types
-
         path = os.path.join(self.root_path, filename)
         try:
             with open(path, "rb") as file:

@@ -27,7 +27,7 @@ _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 
 # "No exception was passed": pop() then takes the one being handled, if any.
 _sentinel = object()
-# "Not made yet": a context's URL adapter is made on first use.
+# "Not made yet": an app context's URL adapter is made on first use.
 _unmade = object()
 
 
@@ -139,16 +139,15 @@ class RequestContext:
     """Everything about the request being handled: ``request``, ``session``,
     the URL adapter, functions to run after this request.
 
-    The URL is matched when the context is pushed; a routing error is kept in
-    ``request.routing_exception`` and raised later by ``dispatch_request`` so
-    that ``before_request`` functions still run first, as in Flask. The
-    session is opened on first use, so requests that never touch it do not
-    pay for reading the cookie.
+    The URL adapter is made with the context and the URL matched when it is
+    pushed; a routing error is kept in ``request.routing_exception`` and
+    raised later by ``dispatch_request``, so that ``before_request``
+    functions still run first, as in Flask. The session is opened on first
+    use, so requests that never touch it do not pay for reading the cookie.
     """
 
     # Defaults shared through the class, so that __init__ sets only what
     # every context has of its own (it runs once per request).
-    _url_adapter: t.Any = _unmade
     _session: t.Optional["SessionMixin"] = None
     flashes: t.Optional[t.List[t.Tuple[str, str]]] = None
     # after_this_request functions; a new list replaces the shared empty one.
@@ -164,7 +163,17 @@ class RequestContext:
         session: t.Optional["SessionMixin"] = None,
     ) -> None:
         self.app = app
-        self.request: "Request" = app.request_class(environ) if request is None else request
+        if request is None:
+            request = app.request_class(environ)
+        self.request: "Request" = request
+        #: The URL map bound to this request (``app.create_url_adapter``), for
+        #: matching and ``url_for``; None if binding failed, and the error is
+        #: then ``request.routing_exception``.
+        self.url_adapter: t.Optional["MapAdapter"] = None
+        try:
+            self.url_adapter = app.create_url_adapter(request)
+        except HTTPException as error:
+            request.routing_exception = error
         if session is not None:
             self._session = session
 
@@ -190,45 +199,12 @@ class RequestContext:
         """A new context for the same request and session, for another thread or task."""
         return self.__class__(self.app, self.request.environ, self.request, self.session)
 
-    @property
-    def url_adapter(self) -> t.Optional["MapAdapter"]:
-        """The URL map bound to this request (``app.create_url_adapter``), for
-        matching and ``url_for``. Made on first use: a plain match does not
-        need it. None if binding failed; the error is ``request.routing_exception``."""
-        if self._url_adapter is _unmade:
-            self._url_adapter = None
-            try:
-                self._url_adapter = self.app.create_url_adapter(self.request)
-            except HTTPException as error:
-                self.request.routing_exception = error
-        return self._url_adapter  # type: ignore[no-any-return]
-
-    @url_adapter.setter
-    def url_adapter(self, adapter: t.Optional["MapAdapter"]) -> None:
-        self._url_adapter = adapter
-
     def match_request(self) -> None:
         """Match the URL: sets ``request.url_rule`` and ``view_args``, or the routing exception."""
-        request = self.request
-        app = self.app
         try:
-            found = None
-            if self._url_adapter is _unmade and not app._has_own_url_adapter and app.config["SERVER_NAME"] is None:
-                # Binding an adapter costs more than the match itself, and most
-                # requests only need their rule: match straight from the
-                # environ, with the subdomain create_url_adapter would bind.
-                # None means only the adapter can answer (a redirect, a 405...).
-                url_map = app.url_map
-                subdomain = None if app.subdomain_matching else (url_map.default_subdomain or None)
-                found = url_map.match_environ(request.environ, subdomain)
-            if found is None:
-                adapter = self.url_adapter
-                if adapter is None:
-                    return
-                found = adapter.match(return_rule=True)
-            request.url_rule, request.view_args = found
+            self.request.url_rule, self.request.view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
         except HTTPException as error:
-            request.routing_exception = error
+            self.request.routing_exception = error
 
     def push(self) -> None:
         app_ctx = _cv_app.get(None)
@@ -238,8 +214,7 @@ class RequestContext:
         else:
             app_ctx = None
         self._cv_tokens += ((_cv_request.set(self), app_ctx),)
-        # An adapter not made yet may still be: match_request makes it if needed.
-        if self._url_adapter is not None:
+        if self.url_adapter is not None:
             self.match_request()
 
     def pop(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]
@@ -257,6 +232,10 @@ class RequestContext:
             token, app_ctx = self._cv_tokens[-1]
             self._cv_tokens = self._cv_tokens[:-1]
             _cv_request.reset(token)
+            if clear_request:
+                # The request and its environ refer to each other: part them,
+                # so both are freed at once instead of by the cycle collector.
+                self.request.environ["werkzeug.request"] = None
             if app_ctx is not None:
                 app_ctx.pop(exc)
         if current is not self:

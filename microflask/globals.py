@@ -8,6 +8,7 @@ attribute of one of them (see ``microflask.toolkit.local``).
 from __future__ import annotations
 
 import typing as t
+import warnings
 from contextvars import ContextVar
 
 from .toolkit.local import LocalProxy
@@ -54,8 +55,6 @@ class _ContextStack:
         self.context_var = context_var
 
     def _warn(self) -> None:
-        import warnings
-
         warnings.warn(
             f"'_{self.kind}_ctx_stack' is deprecated (Flask removed it in 2.3). Use 'g' to store data,"
             f" or '{self.kind}_ctx' to reach the current context.",

@@ -10,14 +10,22 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 import typing as t
+import warnings
+import zlib
 from functools import update_wrapper
+from urllib.parse import quote
 
 from .toolkit.datastructures import Headers
 from .toolkit.exceptions import NotFound
+from .toolkit.exceptions import abort as _toolkit_abort
 from .globals import _cv_app, _cv_request, current_app, request, request_ctx, session
+from .toolkit.http import dump_options_header
 from .toolkit.security import safe_join
 from .signals import message_flashed
+from .toolkit.utils import redirect as _toolkit_redirect
+from .toolkit.wsgi import wrap_file
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
@@ -41,15 +49,11 @@ def get_debug_flag() -> bool:
 def get_env() -> str:
     """Deprecated (Flask 2.2): the ``FLASK_ENV`` environment variable, or
     ``"production"``. Use ``FLASK_DEBUG`` and ``app.debug`` instead."""
-    import warnings
-
     warnings.warn("'get_env' is deprecated (Flask removed it in 2.3). Use 'FLASK_DEBUG' instead.", DeprecationWarning, stacklevel=2)
     return os.environ.get("FLASK_ENV") or "production"
 
 
 def _warn_flask_env_deprecated() -> None:
-    import warnings
-
     warnings.warn(
         "'FLASK_ENV' is deprecated (Flask removed it in 2.3). Use 'FLASK_DEBUG' instead.", DeprecationWarning, stacklevel=3
     )
@@ -82,18 +86,14 @@ def redirect(location: str, code: int = 302, Response: t.Optional[t.Type["Respon
     """A response redirecting to ``location``; uses ``current_app.redirect`` in an app context."""
     if _cv_app.get(None) is not None:
         return current_app.redirect(location, code=code)
-    from .toolkit.utils import redirect as toolkit_redirect
-
-    return toolkit_redirect(location, code=code, Response=Response)
+    return _toolkit_redirect(location, code=code, Response=Response)
 
 
 def abort(code: t.Union[int, "Response"], *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
     """Raise the HTTP error for ``code``, using ``current_app.aborter`` in an app context."""
     if _cv_app.get(None) is not None:
         current_app.aborter(code, *args, **kwargs)
-    from .toolkit.exceptions import abort as toolkit_abort
-
-    toolkit_abort(code, *args, **kwargs)
+    _toolkit_abort(code, *args, **kwargs)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -306,16 +306,12 @@ def _path_source(environ: t.Dict[str, t.Any], path: str, use_x_sendfile: bool, h
         # the server gets the path exactly as the file system spells it.
         headers["X-Sendfile"] = os.fsencode(path).decode("latin-1")
         return _Source(None, stat.st_size, stat.st_size, stat.st_mtime)
-    from .toolkit.wsgi import wrap_file
-
     file = open(path, "rb")
     stat = os.fstat(file.fileno())
     return _Source(wrap_file(environ, file), stat.st_size, stat.st_size, stat.st_mtime)
 
 
 def _file_object_source(environ: t.Dict[str, t.Any], file: t.BinaryIO) -> _Source:
-    from .toolkit.wsgi import wrap_file
-
     span = _remaining_span(file)
     body = wrap_file(environ, file)
     if span is None:
@@ -346,7 +342,7 @@ def _guess_type(download_name: t.Optional[str]) -> t.Tuple[str, t.Optional[str]]
             "Unable to detect the MIME type because a file name is not available. Either"
             " set 'download_name', pass a path instead of a file, or set 'mimetype'."
         )
-    import mimetypes
+    import mimetypes  # heavy: only a file sent without a mimetype needs it
 
     # Without the "./", guess_type reads a name such as "data:text/html,a.png"
     # as a data: URL and returns the type it names, not the extension's.
@@ -363,14 +359,11 @@ _RFC5987_SAFE = "!#$&+-.^_`|~"
 def _content_disposition(download_name: str, as_attachment: bool) -> str:
     """``attachment``/``inline`` with the name quoted; a non-ASCII name gets an
     ASCII ``filename`` fallback and the exact one as ``filename*`` (RFC 5987)."""
-    from .toolkit.http import dump_options_header
-
     disposition = "attachment" if as_attachment else "inline"
     name = _CONTROL_CHARS_RE.sub("", download_name)
     if name.isascii():
         return dump_options_header(disposition, {"filename": name})
-    import unicodedata
-    from urllib.parse import quote
+    import unicodedata  # heavy: a C extension that only non-ASCII names need
 
     fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     # "replace": a name read from disk can hold undecodable bytes as surrogates.
@@ -384,8 +377,6 @@ def _set_cache_headers(response: "Response", max_age: t.Optional[int]) -> None:
     if max_age is None:
         response.headers["Cache-Control"] = "no-cache"
         return
-    import time
-
     # A negative age would mean "stale already", which 0 says correctly.
     max_age = max(0, int(max_age))
     response.headers["Cache-Control"] = f"public, max-age={max_age}" if max_age else "no-cache, max-age=0"
@@ -394,6 +385,4 @@ def _set_cache_headers(response: "Response", max_age: t.Optional[int]) -> None:
 
 def _file_etag(path: str, source: _Source) -> str:
     """A cheap ETag that changes when the file is modified, resized or replaced."""
-    import zlib
-
     return f"{source.mtime}-{source.length}-{zlib.adler32(os.fsencode(path))}"

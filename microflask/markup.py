@@ -161,7 +161,7 @@ class Markup(str):
 
     def unescape(self) -> str:
         """The text this HTML stands for: entities decoded, a plain ``str``."""
-        from html import unescape
+        from html import unescape  # heavy: html.entities is a big table, and markup stays light
 
         return unescape(str(self))
 

@@ -73,9 +73,6 @@ class Signal:
     thread always iterates a consistent snapshot.
     """
 
-    # Called after every change to ``receivers`` (see _SignalGroup).
-    _watchers: t.Tuple[t.Callable[[], None], ...] = ()
-
     def __init__(self, doc: t.Optional[str] = None) -> None:
         if doc:
             self.__doc__ = doc
@@ -114,7 +111,6 @@ class Signal:
                 self._remember_sender(sender, sender_id)
             self._by_sender = by_sender
             self.receivers = receivers
-            self._receivers_changed()
         return receiver
 
     def connect_via(self, sender: t.Any, weak: bool = False) -> t.Callable[[_F], _F]:
@@ -193,11 +189,6 @@ class Signal:
             for receiver_id, stored in self.receivers.items()
             if receiver_id in still_connected
         }
-        self._receivers_changed()
-
-    def _receivers_changed(self) -> None:
-        for watcher in self._watchers:
-            watcher()
 
     # -- sending ------------------------------------------------------------------
 
@@ -297,31 +288,3 @@ appcontext_tearing_down = _signals.signal("appcontext-tearing-down")
 appcontext_pushed = _signals.signal("appcontext-pushed")
 appcontext_popped = _signals.signal("appcontext-popped")
 message_flashed = _signals.signal("message-flashed")
-
-
-class _SignalGroup:
-    """Whether any of several signals has receivers, as one attribute kept
-    current on every connect and disconnect: a hot path that can skip all of
-    them while nobody listens reads ``any_receivers`` instead of each signal."""
-
-    def __init__(self, *signals: Signal) -> None:
-        self.signals = signals
-        self.any_receivers = False
-        for signal in signals:
-            signal._watchers += (self._refresh,)
-
-    def _refresh(self) -> None:
-        self.any_receivers = any(signal.receivers for signal in self.signals)
-
-
-# The signals of a request's life: while none has receivers, Flask.wsgi_app
-# may take its hook-free path, which sends none of them.
-_request_signals = _SignalGroup(
-    request_started,
-    request_finished,
-    request_tearing_down,
-    got_request_exception,
-    appcontext_pushed,
-    appcontext_tearing_down,
-    appcontext_popped,
-)

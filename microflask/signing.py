@@ -112,8 +112,8 @@ def _b64decode(data: bytes) -> bytes:
 
 
 def _sha1(data: bytes = b"") -> t.Any:
-    """``hashlib.sha1(data)``; hashlib is imported on first use (see ``Signer.__init__``)."""
-    import hashlib
+    """``hashlib.sha1(data)``, with hashlib imported on first use."""
+    import hashlib  # heavy: it loads OpenSSL, which an app without sessions need not pay for
 
     return hashlib.sha1(data)
 
@@ -220,9 +220,7 @@ class Signer:
         self.salt = b"itsdangerous.Signer" if salt is None else _want_bytes(salt)
         self.key_derivation = key_derivation or self.default_key_derivation
         self.digest_method = digest_method or self.default_digest_method
-        # Imported here rather than at the top: hmac loads OpenSSL, which
-        # costs milliseconds that an app without sessions need not pay.
-        import hmac
+        import hmac  # heavy: it loads OpenSSL, which an app without sessions need not pay for
 
         self._compare_digest = hmac.compare_digest
         # Each key is derived and fed to its hashes once; every signature
@@ -243,7 +241,7 @@ class Signer:
         if method == "django-concat":
             return self.digest_method(self.salt + b"signer" + key).digest()  # type: ignore[no-any-return]
         if method == "hmac":
-            import hmac
+            import hmac  # heavy: see __init__
 
             return hmac.new(key, self.salt, self.digest_method).digest()
         if method == "none":

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import typing as t
 
-# Flask keeps the default context processor in this module; ours is defined
-# in app.py, which registers it for every new app without loading the engine.
-from .app import _default_template_ctx_processor  # noqa: F401
 from .globals import _cv_app, _cv_request, _no_app_msg
 from .helpers import stream_with_context
 from .signals import before_render_template, template_rendered

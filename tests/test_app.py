@@ -10,7 +10,7 @@ from wsgiref.validate import validator
 
 import pytest
 
-from microflask import Flask, Response, abort, g, make_response, redirect, render_template, request, url_for
+from microflask import Flask, Response, abort, g, make_response, redirect, request, url_for
 from microflask.toolkit.exceptions import Aborter, BadRequest, Forbidden, HTTPException, NotFound
 from microflask.toolkit.routing import BuildError
 from microflask.toolkit.test import Client
@@ -982,28 +982,6 @@ def test_name_and_repr(tmp_path):
 def test_subdomain_matching_is_off_unless_asked_for(tmp_path):
     assert Flask("plain", root_path=str(tmp_path)).subdomain_matching is False
     assert Flask("subs", root_path=str(tmp_path), subdomain_matching=True).subdomain_matching is True
-
-
-def test_a_working_app_keeps_its_attributes_in_cpythons_shared_key_table(tmp_path):
-    # CPython (3.11 on) reads an instance's attributes fastest while the
-    # class's shared key table holds them all, which it does for 29 names:
-    # an app that renders, logs and has CLI commands must leave room for two
-    # attributes of the user's own.
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "page.html").write_text("{{ name }}")
-    app = Flask("budget", root_path=str(tmp_path), static_url_path="/assets")
-
-    @app.route("/")
-    def page():
-        app.logger.debug("rendering")
-        return render_template("page.html", name=app.name)
-
-    @app.cli.command()
-    def hello():
-        pass
-
-    assert app.test_client().get("/").text == "budget"
-    assert len(vars(app)) <= 27, " ".join(sorted(vars(app)))
 
 
 def test_app_is_a_wsgi_application(app):

@@ -1,9 +1,9 @@
-"""The shortcut ``Flask.wsgi_app`` takes for apps without request hooks
-(``_serve_plainly``) must answer exactly as the general path does.
+"""A request is answered the same whether it is an app's first or a later
+one, and whether or not a subclass overrides the steps of the request.
 
-Each scenario runs against two copies of the same app: a plain ``Flask``,
-which takes the shortcut once its first request is done, and a subclass that
-overrides a step of the request, which always takes the general path.
+Each scenario runs against two copies of the same app, after a first
+request: a plain ``Flask``, and a subclass that overrides ``dispatch_request``
+(calling the original). Their answers must be identical.
 """
 import asyncio
 import io
@@ -28,14 +28,13 @@ from conftest import validated
 
 
 class GeneralPathFlask(Flask):
-    """Overrides a step, so every request takes the general path."""
+    """Overrides a step of the request, calling the original."""
 
     def dispatch_request(self):
         return super().dispatch_request()
 
 
-# One blueprint, registered on both copies: no request hooks, so its routes
-# take the shortcut too, with its URL defaults and error handlers.
+# One blueprint, registered on both copies, with URL defaults and error handlers.
 shop = Blueprint("shop", __name__, url_prefix="/shop", url_defaults={"currency": "eur"})
 
 
@@ -193,21 +192,21 @@ SCENARIOS = [
 
 def answer(app, method, path):
     client = validated(app).test_client()
-    client.get("/")  # the first request always takes the general path
+    client.get("/")  # the first request, then the one compared
     response = client.open(path, method=method)
     headers = sorted((name, value) for name, value in response.headers.items() if name != "Date")
     return response.status_code, headers, response.data
 
 
 @pytest.mark.parametrize("method, path", SCENARIOS)
-def test_the_shortcut_answers_as_the_general_path_does(method, path):
+def test_a_later_request_answers_as_an_overriding_subclass_does(method, path):
     assert answer(build(Flask), method, path) == answer(build(GeneralPathFlask), method, path)
     assert not has_request_context()
 
 
 @pytest.mark.parametrize("method, path", [("GET", "/"), ("GET", "/slash"), ("GET", "/post-only"), ("GET", "/no/such/page")])
 @pytest.mark.parametrize("host", ["example.test", "other.test"])
-def test_with_server_name_the_shortcut_answers_as_the_general_path_does(method, path, host):
+def test_with_server_name_a_later_request_answers_as_an_overriding_subclass_does(method, path, host):
     def answer_with_server_name(app):
         app.config["SERVER_NAME"] = "example.test"
         client = validated(app).test_client()
@@ -218,7 +217,7 @@ def test_with_server_name_the_shortcut_answers_as_the_general_path_does(method, 
     assert answer_with_server_name(build(Flask)) == answer_with_server_name(build(GeneralPathFlask))
 
 
-def test_a_session_cookie_is_refreshed_on_the_shortcut_as_on_the_general_path():
+def test_a_session_cookie_is_refreshed_on_later_requests():
     def refreshed_cookie(app):
         @app.route("/remember-me")
         def remember_me():
@@ -234,56 +233,13 @@ def test_a_session_cookie_is_refreshed_on_the_shortcut_as_on_the_general_path():
     assert plain.split(";")[1:] == general.split(";")[1:]
 
 
-def test_plain_apps_take_the_shortcut_and_others_do_not(monkeypatch):
-    calls = []
-    original = Flask._serve_plainly
-
-    def spy(self, environ, start_response):
-        calls.append(environ["PATH_INFO"])
-        return original(self, environ, start_response)
-
-    monkeypatch.setattr(Flask, "_serve_plainly", spy)
-    plain = validated(build(Flask)).test_client()
-    assert [plain.get("/").status_code, plain.get("/json").status_code] == [200, 200]
-    assert plain.get("/shop/items/1").status_code == 200  # a blueprint without hooks
-    assert calls == ["/json", "/shop/items/1"]
-    calls.clear()
-
-    hooked_app = build(Flask)
-    hooked_app.before_request(lambda: None)
-    hooked = validated(hooked_app).test_client()
-    assert [hooked.get("/").status_code, hooked.get("/").status_code] == [200, 200]
-    general = validated(build(GeneralPathFlask)).test_client()
-    assert [general.get("/").status_code, general.get("/").status_code] == [200, 200]
-    assert calls == []
-
-
-def test_a_view_returning_none_is_a_clear_error_on_the_shortcut_too():
+def test_a_view_returning_none_is_a_clear_error_on_a_later_request_too():
     app = build(Flask)
     app.testing = True
     client = app.test_client()
     client.get("/")
     with pytest.raises(TypeError, match="did not return a valid response"):
         client.get("/none")
-
-
-def test_connecting_a_request_signal_turns_the_shortcut_off_until_disconnected(monkeypatch):
-    from microflask.signals import request_started
-
-    calls = []
-    original = Flask._serve_plainly
-    monkeypatch.setattr(Flask, "_serve_plainly", lambda self, *args: calls.append(1) or original(self, *args))
-    client = validated(build(Flask)).test_client()
-    client.get("/")
-    started = []
-
-    def on_start(sender, **extra):
-        started.append(sender)
-
-    with request_started.connected_to(on_start):
-        assert client.get("/").data == b"Hello World!"
-    assert client.get("/").data == b"Hello World!"
-    assert len(started) == 1 and calls == [1]
 
 
 def test_a_subclass_make_response_runs_on_every_request():
@@ -349,6 +305,6 @@ def test_uploads_are_closed_when_the_request_ends(app_class):
         return "stored"
 
     client = validated(app).test_client()
-    for _ in range(2):  # the first request always takes the general path
+    for _ in range(2):  # the first request and a later one
         assert client.post("/upload", data={"f": (io.BytesIO(b"data"), "f.txt")}).text == "stored"
     assert len(kept) == 2 and all(upload.stream.closed for upload in kept)

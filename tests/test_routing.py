@@ -513,10 +513,16 @@ def test_a_host_outside_the_server_name_matches_nothing():
             adapter.match("/u")
 
 
-def test_a_malformed_host_header_is_a_bad_request():
-    url_map = Map([Rule("/", endpoint="index")])
+def test_a_malformed_host_header_is_a_bad_request_where_the_host_is_used():
+    url_map = Map([Rule("/", endpoint="index"), Rule("/o", endpoint="other", subdomain="a")])
+    adapter = url_map.bind_to_environ(make_environ("exa mple.com"))
+    assert adapter.match("/") == ("index", {})  # as Werkzeug: matching needs no host
     with pytest.raises(BadHost):
-        url_map.bind_to_environ(make_environ("exa mple.com"))
+        adapter.server_name
+    with pytest.raises(BadHost):
+        adapter.build("index", force_external=True)
+    with pytest.raises(BadHost):
+        url_map.bind_to_environ(make_environ("exa mple.com"), server_name="example.com")
 
 
 def test_subdomain_with_a_variable():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import typing as t
 import weakref
-from collections import OrderedDict
+from collections import ChainMap, OrderedDict
 
 from ..markup import Markup
 from . import nodes
@@ -327,8 +327,6 @@ class Environment:
         """A template's globals: ``extra`` over the environment's (which stay live)."""
         if not extra:
             return self.globals
-        from collections import ChainMap
-
         return ChainMap(extra, self.globals)
 
     # -- loading ---------------------------------------------------------------

@@ -200,7 +200,7 @@ def do_wordwrap(
 ) -> str:
     """Wrap each paragraph of ``s`` at ``width`` columns, joining lines with
     ``wrapstring`` (the environment's newline sequence by default)."""
-    import textwrap
+    import textwrap  # heavy: only the wordwrap filter needs it
 
     if wrapstring is None:
         wrapstring = environment.newline_sequence
@@ -319,7 +319,7 @@ def do_xmlattr(eval_ctx: "EvalContext", d: t.Mapping[str, t.Any], autospace: boo
 @pass_eval_context
 def do_tojson(eval_ctx: "EvalContext", value: t.Any, indent: t.Optional[int] = None) -> Markup:
     """``value`` as JSON, safe inside HTML and ``<script>``: ``<>&'`` become \\u escapes."""
-    import json
+    import json  # heavy: only tojson needs it, and the engine alone does not load json
 
     policies = eval_ctx.environment.policies
     dumps = policies["json.dumps_function"] or json.dumps
@@ -333,7 +333,7 @@ def do_tojson(eval_ctx: "EvalContext", value: t.Any, indent: t.Optional[int] = N
 
 
 def _url_quote(value: t.Any, for_query: bool = False) -> str:
-    from urllib.parse import quote_from_bytes
+    from urllib.parse import quote_from_bytes  # heavy: only the urlencode filter needs it
 
     if not isinstance(value, bytes):
         value = str(value).encode("utf-8")
@@ -483,7 +483,7 @@ def do_last(environment: "Environment", seq: t.Reversible[t.Any]) -> t.Any:
 
 @pass_context
 def do_random(context: "Context", seq: t.Sequence[t.Any]) -> t.Any:
-    import random
+    import random  # heavy: only the random filter needs it
 
     try:
         return random.choice(seq)
@@ -738,7 +738,7 @@ def do_rejectattr(context: "Context", value: t.Iterable[t.Any], *args: t.Any, **
 
 def do_pprint(value: t.Any) -> str:
     """The value pretty-printed, for debugging."""
-    from pprint import pformat
+    from pprint import pformat  # heavy: only the pprint filter needs it
 
     return pformat(value)
 

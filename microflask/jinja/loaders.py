@@ -6,6 +6,8 @@ turns false. Loaders read and check names; they do not compile or cache.
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import posixpath
 import typing as t
@@ -143,9 +145,6 @@ class PackageLoader(BaseLoader):
     """
 
     def __init__(self, package_name: str, package_path: str = "templates", encoding: str = "utf-8") -> None:
-        import importlib
-        import importlib.util
-
         # "./templates/" and "templates" name the same folder.
         package_path = os.path.normpath(package_path).rstrip(os.path.sep)
         if package_path == os.path.curdir:

@@ -164,7 +164,7 @@ def generate_lorem_ipsum(n: int = 5, html: bool = True, min: int = 20, max: int 
     With ``html`` the paragraphs are ``<p>`` elements in a Markup string;
     otherwise plain text with a blank line between paragraphs.
     """
-    import random  # only templates that call lipsum() pay for it
+    import random  # heavy: only templates that call lipsum() need it
 
     paragraphs = [_lorem_paragraph(random, min, max) for _ in range(n)]
     if not html:

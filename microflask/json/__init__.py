@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json as _json
 import typing as t
+import warnings
 
 from ..globals import _cv_app, current_app
 from ..markup import Markup
@@ -88,8 +89,6 @@ def htmlsafe_dumps(obj: t.Any, **kwargs: t.Any) -> Markup:
 
 
 def _warn_json_class_deprecated(name: str) -> None:
-    import warnings
-
     warnings.warn(
         f"'{name}' is deprecated (Flask removed it in 2.3). Customize 'app.json' instead.",
         DeprecationWarning,

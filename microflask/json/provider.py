@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import typing as t
+import warnings
 import weakref
 from datetime import date
 
@@ -116,8 +117,6 @@ def _deprecated_json_class(app: "Flask", attribute: str) -> t.Optional[type]:
         if blueprint is not None and getattr(blueprint, f"_{attribute}") is not None:
             json_class = getattr(blueprint, f"_{attribute}")
     if json_class is not None:
-        import warnings
-
         warnings.warn(
             f"Setting '{attribute}' on the app or a blueprint is deprecated (Flask removed it in 2.3)."
             " Customize 'app.json' instead.",
@@ -137,8 +136,6 @@ def _deprecated_setting(config: t.Mapping[str, t.Any], key: str, attribute: str)
     DeprecationWarning Flask 2.2 gives. (Callers check for None first: that
     is every call of an app that has moved on.)"""
     value = config[key]
-    import warnings
-
     warnings.warn(
         f"The {key!r} config key is deprecated (Flask removed it in 2.3). Set 'app.json.{attribute}' instead.",
         DeprecationWarning,

@@ -207,7 +207,7 @@ class TagUUID(JSONTag):
 
     def to_python(self, value: t.Any) -> "UUID":
         self._expect(value, str, "a hex UUID string")
-        from uuid import UUID
+        from uuid import UUID  # heavy: only a session holding a UUID needs it
 
         return UUID(value)
 

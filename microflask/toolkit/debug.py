@@ -9,11 +9,9 @@ no code: there is no console, no PIN and no evalex.
 from __future__ import annotations
 
 import sys
+import traceback
 import typing as t
 from html import escape
-
-if t.TYPE_CHECKING:  # pragma: no cover
-    import traceback
 
 WSGIEnvironment = t.Dict[str, t.Any]
 
@@ -80,8 +78,6 @@ def render_traceback_html(exc: BaseException) -> str:
     another) are shown oldest first, as Python prints them. No local
     variables are shown.
     """
-    import traceback
-
     return _render_page(type(exc), traceback.TracebackException(type(exc), exc, exc.__traceback__))
 
 
@@ -127,8 +123,6 @@ class DebuggedApplication:
         return _GuardedBody(body, self, environ, start_response)
 
     def _error_page(self, error: Exception, environ: WSGIEnvironment, start_response: t.Callable) -> t.List[bytes]:
-        import traceback
-
         # The first frame is the one here that caught the error: not news.
         caught_at = error.__traceback__
         frames = caught_at.tb_next if caught_at is not None and caught_at.tb_next is not None else caught_at

@@ -10,6 +10,8 @@ from __future__ import annotations
 import typing as t
 from functools import lru_cache
 
+from ._http_base import HTTP_STATUS_CODES, http_date
+
 if t.TYPE_CHECKING:  # pragma: no cover
     from .datastructures import WWWAuthenticate
     from .wrappers import Response
@@ -18,17 +20,15 @@ WSGIEnvironment = t.Dict[str, t.Any]
 
 
 @lru_cache(maxsize=None)
-def _reason_phrases() -> t.Dict[int, str]:
-    # Imported on first use: ``http`` is large and most errors never render.
-    from .http import HTTP_STATUS_CODES
-
-    return HTTP_STATUS_CODES
-
-
-@lru_cache(maxsize=None)
 def _response_class() -> t.Type["Response"]:
-    # Imported on first use: the wrappers import this module.
-    from .wrappers import Response
+    """The toolkit's one late import, on purpose: ``wrappers.Response``.
+
+    Werkzeug's API puts HTTPException below Response: Headers and MultiDict,
+    which a Response is made of, raise BadRequestKeyError, an HTTPException.
+    Yet ``get_response`` returns a Response. The import waits for the first
+    error page, when the wrappers are loaded; the cache makes later calls a lookup.
+    """
+    from .wrappers.response import Response  # late on purpose: see the docstring
 
     return Response
 
@@ -75,7 +75,7 @@ class HTTPException(Exception):
     @property
     def name(self) -> str:
         """The reason phrase of the status code, such as ``"Not Found"``."""
-        return _reason_phrases().get(self.code, "Unknown Error")  # type: ignore[arg-type]
+        return HTTP_STATUS_CODES.get(self.code, "Unknown Error")  # type: ignore[arg-type]
 
     def get_description(self, environ: t.Optional[WSGIEnvironment] = None, scope: t.Optional[dict] = None) -> str:
         """The description as HTML: escaped, with newlines as ``<br>``."""
@@ -374,8 +374,6 @@ class _RetryAfter(HTTPException):
             if isinstance(self.retry_after, int):
                 value = str(self.retry_after)
             else:
-                from .http import http_date
-
                 value = http_date(self.retry_after)
             headers.append(("Retry-After", value))
         return headers

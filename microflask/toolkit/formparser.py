@@ -72,7 +72,7 @@ def default_stream_factory(
     """
     if _is_small(total_content_length):
         return io.BytesIO()
-    import tempfile  # imported on first upload: it is slow to import
+    import tempfile  # heavy: only bodies too big for memory need it
 
     return t.cast(t.IO[bytes], tempfile.SpooledTemporaryFile(max_size=_SPOOL_SIZE, mode="rb+"))
 

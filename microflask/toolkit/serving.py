@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,9 @@ import time
 import typing as t
 from socketserver import ThreadingMixIn
 from wsgiref import simple_server
+
+from .debug import DebuggedApplication
+from .exceptions import InternalServerError
 
 #: Set to ``"true"`` in the environment of the child process the reloader runs.
 RELOADER_ENV_VAR = "MICROFLASK_RUN_MAIN"
@@ -67,8 +71,6 @@ class _ServerHandler(simple_server.ServerHandler):
             simple_server.SimpleHandler.close(self)
 
     def error_output(self, environ: t.Dict[str, t.Any], start_response: t.Callable) -> t.List[bytes]:
-        from .exceptions import InternalServerError
-
         error = InternalServerError()
         start_response(f"500 {error.name.upper()}", error.get_headers(environ), sys.exc_info())
         return [error.get_body(environ).encode()]
@@ -178,7 +180,7 @@ def _tls_handshake(connection: t.Any, client_address: t.Any) -> bool:
     """Complete the TLS handshake of an accepted connection, within a time
     limit. A failure (a client speaking plain HTTP, an unknown CA, a silent
     client) is logged, and False tells the caller to drop the connection."""
-    import ssl
+    import ssl  # optional and heavy: only HTTPS servers need it
 
     timeout = connection.gettimeout()
     connection.settimeout(TLS_HANDSHAKE_TIMEOUT_SECONDS)
@@ -194,7 +196,7 @@ def _tls_handshake(connection: t.Any, client_address: t.Any) -> bool:
 def load_ssl_context(cert_file: str, pkey_file: t.Optional[str] = None) -> t.Any:
     """A server ``ssl.SSLContext`` loaded from a PEM certificate file and its
     private key file (None when the key is in the certificate file)."""
-    import ssl
+    import ssl  # optional and heavy: only HTTPS servers need it
 
     for what, path in (("certificate", cert_file), ("private key", pkey_file)):
         # Checked here because ssl's own error does not name the file.
@@ -213,7 +215,7 @@ def load_ssl_context(cert_file: str, pkey_file: t.Optional[str] = None) -> t.Any
 
 def _server_ssl_context(value: t.Any) -> t.Any:
     """The ``ssl.SSLContext`` that a run_simple/make_server ``ssl_context`` argument stands for."""
-    import ssl
+    import ssl  # optional and heavy: only HTTPS servers need it
 
     if isinstance(value, ssl.SSLContext):
         # Caught here, not at the first connection: there it would stop the server.
@@ -369,8 +371,6 @@ def run_simple(
     if reloader_type not in ("auto", "stat"):
         raise ValueError(f"reloader_type must be 'auto' or 'stat', not {reloader_type!r}: only the stat reloader exists.")
     if use_debugger:
-        from .debug import DebuggedApplication
-
         application = DebuggedApplication(application, evalex=use_evalex)
 
     child_of_reloader = use_reloader and is_running_from_reloader()
@@ -405,8 +405,6 @@ def _run_with_reloader(
     server: BaseWSGIServer, extra_files: t.Iterable[str], exclude_patterns: t.Iterable[str], interval: float
 ) -> None:
     """Parent: run children until one exits for good. Child: serve and watch."""
-    import signal
-
     # `kill` (SIGTERM) should end the parent through the same clean path as
     # Ctrl+C, so that it stops its child instead of leaving it serving.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json as _json
+import mimetypes
 import os
 import sys
 import typing as t
@@ -23,7 +24,7 @@ from .urls import iri_to_uri, url_decode, url_encode
 from .utils import cached_property, get_content_type
 from .wrappers.request import Request
 from .wrappers.response import Response
-from .wsgi import ClosingIterator, _split_port, _wsgi_bytes, get_host
+from .wsgi import _SelfClosingIterator, _split_port, _wsgi_bytes, get_host, run_wsgi_app
 
 WSGIEnvironment = t.Dict[str, t.Any]
 WSGIApplication = t.Callable[[WSGIEnvironment, t.Callable[..., t.Any]], t.Iterable[bytes]]
@@ -99,7 +100,7 @@ class _Spool:
     def write(self, data: bytes) -> None:
         self.stream.write(data)
         if self._threshold is not None and self.stream.tell() > self._threshold:
-            import tempfile
+            import tempfile  # heavy: only bodies past the threshold need it
 
             file = tempfile.TemporaryFile()
             file.write(t.cast(BytesIO, self.stream).getbuffer())
@@ -112,8 +113,6 @@ def _write_file_part(out: _Spool, name: str, file: t.Any, charset: str) -> None:
     filename = upload.filename or ""
     content_type = upload.content_type
     if not content_type:
-        import mimetypes
-
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     out.write(
         f"Content-Disposition: form-data; name={_quote_part_parameter(name)};"
@@ -546,70 +545,6 @@ def create_environ(*args: t.Any, **kwargs: t.Any) -> WSGIEnvironment:
         return builder.get_environ()
     finally:
         builder.close()
-
-
-class _SelfClosingIterator(ClosingIterator):
-    """A body that closes itself once read to the end, as a server closes a
-    body after sending it. Closing it before that still works."""
-
-    def __next__(self) -> bytes:
-        try:
-            return super().__next__()
-        except StopIteration:
-            self.close()
-            raise
-
-
-def run_wsgi_app(
-    app: WSGIApplication, environ: WSGIEnvironment, buffered: bool = False
-) -> t.Tuple[t.Iterable[bytes], str, Headers]:
-    """Call ``app`` and return ``(body iterable, status, Headers)``.
-
-    Bytes passed to the ``write`` callable come first in the body. With
-    ``buffered`` the body is read into a list and the app's iterable closed
-    at once. Otherwise the returned iterable closes the app's once it has
-    been read to the end; a caller that stops early must ``close()`` it.
-    """
-    response: t.Optional[t.Tuple[str, t.List[t.Tuple[str, str]]]] = None
-    written: t.List[bytes] = []
-
-    def start_response(status: str, headers: t.List[t.Tuple[str, str]], exc_info: t.Any = None) -> t.Callable:
-        nonlocal response
-        if exc_info:
-            try:
-                raise exc_info[1].with_traceback(exc_info[2])
-            finally:
-                exc_info = None
-        response = (status, headers)
-        return written.append
-
-    app_rv = app(environ, start_response)
-    close = getattr(app_rv, "close", None)
-    app_iter: t.Iterator[bytes] = iter(app_rv)
-    body: t.Iterable[bytes]
-    if buffered:
-        try:
-            body = written + list(app_iter)
-        finally:
-            if close is not None:
-                close()
-    else:
-        # An app may call start_response only once its body is iterated.
-        head: t.List[bytes] = []
-        while response is None:
-            try:
-                head.append(next(app_iter))
-            except StopIteration:
-                break
-        body = chain(written, head, app_iter)
-        if close is not None:
-            body = _SelfClosingIterator(body, close)
-    if response is None:
-        if close is not None:
-            close()
-        raise RuntimeError("The application returned without calling start_response.")
-    status, headers = response
-    return body, status, Headers(headers)
 
 
 class Cookie:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
 
-if t.TYPE_CHECKING:  # pragma: no cover
-    from .datastructures import MultiDict
+from .datastructures import MultiDict
 
 # Characters that keep their meaning in a path or query and must not be
 # quoted when turning an IRI into a URI (RFC 3986 reserved plus '%').
@@ -92,7 +91,7 @@ def url_decode(
     no query string can make this raise.
     """
     if cls is None:
-        from .datastructures import MultiDict as cls
+        cls = MultiDict
     if isinstance(s, bytes):
         s = s.decode("latin-1")
     pairs = []

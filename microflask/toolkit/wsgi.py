@@ -3,7 +3,9 @@
 The Request wrapper and the form parser call these helpers; they sit between
 the server's raw environ and everything that parses it. The body guard lives
 here: ``get_input_stream`` never lets a read block past the declared body or
-run past ``max_content_length``. Nothing here parses headers or forms.
+run past ``max_content_length``. ``run_wsgi_app`` is the other side: it calls
+an application as a server would (for the test client and ``Response.from_app``).
+Nothing here parses headers or forms.
 """
 from __future__ import annotations
 
@@ -11,17 +13,25 @@ import io
 import re
 import typing as t
 from functools import update_wrapper
+from itertools import chain
 from urllib.parse import quote
 
+from .datastructures import Headers
 from .exceptions import BadHost, ClientDisconnected, RequestEntityTooLarge
 
 WSGIEnvironment = t.Dict[str, t.Any]
+WSGIApplication = t.Callable[[WSGIEnvironment, t.Callable[..., t.Any]], t.Iterable[bytes]]
 
 #: A Host header: a bracketed IPv6 literal or RFC 3986 reg-name characters,
 #: then an optional port. Anything else (spaces, controls, non-ASCII) is refused.
 _host_re = re.compile(
     r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?",
 )
+# Host headers already found valid: a server hears the same few names over
+# and over, and checking one costs more than the rest of routing a request.
+# Bounded, so that clients sending made-up names cannot grow it.
+_valid_hosts: t.Set[str] = set()
+_MAX_VALID_HOSTS = 64
 # The ":port" a host may leave out for each scheme.
 _DEFAULT_PORT_SUFFIXES = {"http": ":80", "ws": ":80", "https": ":443", "wss": ":443"}
 
@@ -77,8 +87,11 @@ def get_host(environ: WSGIEnvironment, trusted_hosts: t.Optional[t.Iterable[str]
     scheme = environ.get("wsgi.url_scheme", "http")
     host = environ.get("HTTP_HOST")
     if host:
-        if _host_re.fullmatch(host) is None:
-            raise BadHost(f"The Host header {host!r} is not a valid host name.")
+        if host not in _valid_hosts:
+            if _host_re.fullmatch(host) is None:
+                raise BadHost(f"The Host header {host!r} is not a valid host name.")
+            if len(_valid_hosts) < _MAX_VALID_HOSTS:
+                _valid_hosts.add(host)
     else:  # the server's own name is configuration, not client input
         host = environ.get("SERVER_NAME", "")
         port = environ.get("SERVER_PORT")
@@ -471,3 +484,73 @@ def responder(f: t.Callable[..., t.Any]) -> t.Callable[..., t.Iterable[bytes]]:
         return f(*args)(*args[-2:])  # type: ignore[no-any-return]
 
     return update_wrapper(application, f)
+
+
+# -- calling an application ---------------------------------------------------
+
+
+class _SelfClosingIterator(ClosingIterator):
+    """A body that closes itself once read to the end, as a server closes a
+    body after sending it. Closing it before that still works."""
+
+    def __iter__(self) -> "_SelfClosingIterator":
+        return self  # every chunk goes through __next__, which sees the end
+
+    def __next__(self) -> bytes:
+        try:
+            return super().__next__()
+        except StopIteration:
+            self.close()
+            raise
+
+
+def run_wsgi_app(
+    app: WSGIApplication, environ: WSGIEnvironment, buffered: bool = False
+) -> t.Tuple[t.Iterable[bytes], str, Headers]:
+    """Call ``app`` and return ``(body iterable, status, Headers)``.
+
+    Bytes passed to the ``write`` callable come first in the body. With
+    ``buffered`` the body is read into a list and the app's iterable closed
+    at once. Otherwise the returned iterable closes the app's once it has
+    been read to the end; a caller that stops early must ``close()`` it.
+    """
+    response: t.Optional[t.Tuple[str, t.List[t.Tuple[str, str]]]] = None
+    written: t.List[bytes] = []
+
+    def start_response(status: str, headers: t.List[t.Tuple[str, str]], exc_info: t.Any = None) -> t.Callable:
+        nonlocal response
+        if exc_info:
+            try:
+                raise exc_info[1].with_traceback(exc_info[2])
+            finally:
+                exc_info = None
+        response = (status, headers)
+        return written.append
+
+    app_rv = app(environ, start_response)
+    close = getattr(app_rv, "close", None)
+    app_iter: t.Iterator[bytes] = iter(app_rv)
+    body: t.Iterable[bytes]
+    if buffered:
+        try:
+            body = written + list(app_iter)
+        finally:
+            if close is not None:
+                close()
+    else:
+        # An app may call start_response only once its body is iterated.
+        head: t.List[bytes] = []
+        while response is None:
+            try:
+                head.append(next(app_iter))
+            except StopIteration:
+                break
+        body = chain(written, head, app_iter)
+        if close is not None:
+            body = _SelfClosingIterator(body, close)
+    if response is None:
+        if close is not None:
+            close()
+        raise RuntimeError("The application returned without calling start_response.")
+    status, headers = response
+    return body, status, Headers(headers)

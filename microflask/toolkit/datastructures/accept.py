@@ -11,7 +11,7 @@ import typing as t
 from encodings import normalize_encoding
 from encodings.aliases import aliases as _codec_aliases
 
-from ..http import parse_options_header
+from .._http_base import parse_options_header
 from .structures import ImmutableList
 
 # One client entry, prepared for matching: (normalized value, quality, specificity).

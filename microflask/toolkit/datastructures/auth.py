@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import typing as t
 
-from ..http import quote_header_value
+from .._http_base import quote_header_value
 from .structures import CallbackDict
 
 # Parameters the auth RFCs define as quoted-strings: they are quoted even when

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ..http import dump_header
+from .._http_base import dump_header
 from .structures import CallbackDict, ImmutableDictMixin
 
 # RFC 9111: a delta-seconds too large to hold is read as 2**31.

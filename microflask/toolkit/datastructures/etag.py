@@ -10,7 +10,7 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Container
 
-from ..http import generate_etag, quote_etag, unquote_etag
+from .._http_base import generate_etag, quote_etag, unquote_etag
 
 
 class ETags(Container):  # type: ignore[type-arg]

@@ -8,11 +8,11 @@ parser's job; this module never trusts ``filename`` for a path on disk.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import typing as t
 from io import BytesIO
 
+from .._http_base import parse_options_header
 from .headers import Headers
 
 
@@ -75,8 +75,6 @@ class FileStorage:
         raw = self.content_type
         cached_raw, parts = self._parsed_content_type
         if raw != cached_raw:
-            from ..http import parse_options_header
-
             parts = parse_options_header(raw or "")
             self._parsed_content_type = (raw, parts)
         return parts
@@ -96,6 +94,8 @@ class FileStorage:
 
         The stream is read from its current position.
         """
+        import shutil  # heavy: it loads bz2 and lzma, and only saving needs it
+
         if isinstance(dst, (str, bytes, os.PathLike)):
             with open(dst, "wb") as file:
                 shutil.copyfileobj(self.stream, file, buffer_size)

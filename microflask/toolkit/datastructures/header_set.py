@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing as t
 from collections.abc import MutableSet
 
-from ..http import quote_header_value
+from .._http_base import quote_header_value
 
 
 class HeaderSet(MutableSet):  # type: ignore[type-arg]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import typing as t
 
+from .._http_base import dump_options_header
 from ..exceptions import BadRequestKeyError
 from .structures import MultiDict, _convert, _convert_all, iter_multi_items
 
@@ -62,9 +63,6 @@ def _with_params(value: t.Any, params: t.Mapping[str, t.Any]) -> str:
 
     A param whose value is ``None`` is written as a bare name.
     """
-    # Imported here: microflask.toolkit.http imports this package.
-    from ..http import dump_options_header
-
     return dump_options_header(_to_str(value), {name.replace("_", "-"): param for name, param in params.items()})
 
 
@@ -178,13 +176,15 @@ class Headers:
         """Put ``items`` where header ``key`` first occurs (else at the end), dropping all its occurrences."""
         ikey = key.lower()
         pairs = self._list
-        for index, (name, _) in enumerate(pairs):
+        index = 0
+        for name, _ in pairs:
             if name.lower() == ikey:
                 break
+            index += 1
         else:
-            pairs.extend(items)
+            pairs += items
             return
-        pairs[index:] = items + [pair for pair in pairs[index + 1:] if pair[0].lower() != ikey]
+        pairs[index:] = items + [pair for pair in pairs[index + 1 :] if pair[0].lower() != ikey]
 
     def add(self, key: str, value: t.Any, /, **params: t.Any) -> None:
         """Append a header; ``params`` become ``; name=value`` options.

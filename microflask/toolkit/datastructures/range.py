@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ..http import http_date, is_byte_range_valid, quote_etag
+from .._http_base import http_date, is_byte_range_valid, quote_etag
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime

@@ -120,7 +120,7 @@ class BuildError(RoutingException, LookupError):
             return _hint_for_rules(rules, self.values, self.method)
         names = [name for name in rules_by_endpoint if isinstance(name, str)]
         if isinstance(self.endpoint, str):
-            import difflib  # only needed to word an error message
+            import difflib  # heavy: only this error message needs it
 
             close = difflib.get_close_matches(self.endpoint, names, n=1)
             if close:

@@ -34,8 +34,6 @@ UNKNOWN_SUBDOMAIN = "<invalid>"
 # What may stay literal when a query string is copied into a redirect:
 # valid query characters and existing escapes. Spaces, controls (CR, LF)
 # and non-ASCII text are percent-encoded, so they never reach a header.
-_NO_RULES: t.Dict[str, Rule] = {}
-_HTTP_SCHEMES = frozenset(("http", "https"))
 _QUERY_SAFE = "/:@!$&'()*+,;=?%~"
 _DEFAULT_PORTS = {"http": ":80", "ws": ":80", "https": ":443", "wss": ":443"}
 
@@ -170,12 +168,12 @@ class Map:
         host is the server name.
         """
         environ = getattr(environ, "environ", environ)
-        host = get_host(environ).lower()
         scheme = environ.get("wsgi.url_scheme", "http")
-        if _is_websocket_upgrade(environ):
+        if "HTTP_UPGRADE" in environ and _is_websocket_upgrade(environ):
             scheme = "wss" if scheme == "https" else "ws"
         if server_name is None:
-            server_name = host
+            # The request's host is the server name: the adapter reads it when
+            # it first needs it (see MapAdapter.server_name); a match seldom does.
             if subdomain is None and not self.host_matching:
                 subdomain = ""  # the host is its own server name: no subdomain
         else:
@@ -183,73 +181,31 @@ class Map:
             default_port = _DEFAULT_PORTS.get(scheme)
             if default_port is not None and server_name.endswith(default_port):
                 server_name = server_name[: -len(default_port)]
-        if subdomain is None and not self.host_matching:
-            subdomain = _subdomain_of(host, server_name)
-        return self.bind(
+            if subdomain is None and not self.host_matching:
+                subdomain = _subdomain_of(get_host(environ).lower(), server_name)
+        if self.host_matching and subdomain is not None:
+            raise RuntimeError("host matching is enabled, so rules match the full host; give no subdomain")
+        # The usual environ strings are ASCII, which need no decoding.
+        script_name = environ.get("SCRIPT_NAME", "")
+        if not script_name.isascii():
+            script_name = _environ_text(script_name)
+        path_info = environ.get("PATH_INFO", "/")
+        if not path_info.isascii():
+            path_info = _environ_text(path_info)
+        query_args = environ.get("QUERY_STRING")
+        if query_args is not None and not query_args.isascii():
+            query_args = _environ_text(query_args)
+        return MapAdapter(
+            self,
             server_name,
-            _environ_text(environ.get("SCRIPT_NAME")),
+            script_name,
             subdomain,
             scheme,
+            path_info,
             environ.get("REQUEST_METHOD", "GET"),
-            _environ_text(environ.get("PATH_INFO")),
-            query_args=_environ_text(environ.get("QUERY_STRING")),
+            query_args,
+            environ=environ,
         )
-
-    def match_environ(
-        self, environ: t.Mapping[str, t.Any], subdomain: t.Optional[str] = None
-    ) -> t.Optional[t.Tuple[Rule, t.Dict[str, t.Any]]]:
-        """``bind_to_environ(environ, subdomain=subdomain).match(return_rule=True)``
-        for the common answers, without making the adapter.
-
-        Returns ``(rule, values)`` for a plain match and raises ``NotFound``
-        when no rule comes near the path. Returns None when only a bound
-        adapter can answer: a redirect, 405, a WebSocket mismatch, host
-        matching, or a host that needs checking or encoding. The request's
-        host plays no part in a match unless hosts are matched, so most
-        requests never need the adapter at all.
-        """
-        if self.host_matching:
-            return None
-        # The host must still be valid (else BadHost), and ASCII so that
-        # binding could not have failed to encode it. Checking costs more than
-        # matching, and most requests name the host the last one did.
-        host_header = environ.get("HTTP_HOST")
-        if not host_header or host_header != self._last_valid_host:
-            if not get_host(environ).isascii():
-                return None
-            self._last_valid_host = host_header
-        if self._remap:
-            self.update()
-        path = environ.get("PATH_INFO")
-        # The usual request: a static rule spelled exactly as the raw path
-        # (so no decoding or slash handling could change it), a method the
-        # rule allows as the server spelled it, and no WebSocket.
-        rule = self._matcher.plain_static.get(subdomain or "", _NO_RULES).get(path)  # type: ignore[arg-type]
-        if (
-            rule is not None
-            and environ.get("REQUEST_METHOD") in rule.methods  # type: ignore[operator]
-            and "HTTP_UPGRADE" not in environ
-            and environ.get("wsgi.url_scheme") in _HTTP_SCHEMES
-        ):
-            return rule, {}
-        if path is None:
-            path = "/"
-        elif not path.isascii() or path[:1] != "/" or path[:2] == "//":  # the usual path is used as it is
-            path = _match_path(_environ_text(path))  # type: ignore[arg-type]
-        method = environ.get("REQUEST_METHOD", "GET").upper()
-        websocket = environ.get("wsgi.url_scheme", "http") in ("ws", "wss") or (
-            "HTTP_UPGRADE" in environ and _is_websocket_upgrade(environ)  # the common case decided inline
-        )
-        try:
-            found = self._matcher.match(subdomain or "", path, method, websocket, self.merge_slashes)
-        except (RequestPath, RequestAliasRedirect, NoMatch):
-            return None
-        if found is None:
-            raise NotFound()
-        rule = found[0]
-        if (rule._default_providers and self.redirect_defaults) or rule.redirect_to is not None:
-            return None
-        return found
 
     def __repr__(self) -> str:
         from pprint import pformat
@@ -327,7 +283,8 @@ class MapAdapter:
 
     __slots__ = (
         "map",
-        "server_name",
+        "_server_name",
+        "_environ",
         "script_name",
         "subdomain",
         "url_scheme",
@@ -341,16 +298,20 @@ class MapAdapter:
     def __init__(
         self,
         map: Map,
-        server_name: str,
+        server_name: t.Optional[str],
         script_name: str,
         subdomain: t.Optional[str],
         url_scheme: str,
         path_info: str,
         default_method: str,
         query_args: t.Optional[t.Union[str, t.Mapping[str, t.Any]]] = None,
+        *,
+        environ: t.Optional[t.Mapping[str, t.Any]] = None,
     ) -> None:
         self.map = map
-        self.server_name = server_name
+        # None: the host of ``environ``, read on first use (see server_name).
+        self._server_name = server_name
+        self._environ = environ
         if not script_name.endswith("/"):
             script_name += "/"
         self.script_name = script_name
@@ -360,8 +321,34 @@ class MapAdapter:
         self.default_method = default_method.upper()
         self.query_args = query_args
         self.websocket = url_scheme in ("ws", "wss")
-        # The script name as it is written in URLs: percent-encoded, no trailing slash.
-        self._url_root = "" if script_name == "/" else quote(script_name.rstrip("/"), safe=PATH_SAFE)
+        self._url_root: t.Optional[str] = None  # see url_root
+
+    @property
+    def server_name(self) -> str:
+        """The host (and port) URLs are built for and hosts are matched
+        against. Bound to a request without a server name, it is the
+        request's ``Host``, checked when first read: a malformed one raises
+        ``BadHost``."""
+        server_name = self._server_name
+        if server_name is None:
+            server_name = self._server_name = get_host(self._environ).lower()  # type: ignore[arg-type]
+        return server_name
+
+    @server_name.setter
+    def server_name(self, value: str) -> None:
+        self._server_name = value
+
+    @property
+    def url_root(self) -> str:
+        """The script name as built URLs spell it: percent-encoded, no
+        trailing slash. Worked out when first needed, since most requests
+        only match."""
+        url_root = self._url_root
+        if url_root is None:
+            script_name = self.script_name
+            url_root = "" if script_name == "/" else quote(script_name.rstrip("/"), safe=PATH_SAFE)
+            self._url_root = url_root
+        return url_root
 
     def match(
         self,
@@ -490,7 +477,7 @@ class MapAdapter:
         if not force_external and not websocket:
             here = self.server_name if url_map.host_matching else self.subdomain
             if domain_part == here:
-                return self._url_root + path
+                return self.url_root + path
         if url_scheme is None:
             url_scheme = self.url_scheme
         secure = url_scheme in ("https", "wss")
@@ -499,7 +486,7 @@ class MapAdapter:
         elif url_scheme:
             url_scheme = "https" if secure else "http"
         scheme = f"{url_scheme}:" if url_scheme else ""
-        return f"{scheme}//{self.get_host(domain_part)}{self._url_root}{path}"
+        return f"{scheme}//{self.get_host(domain_part)}{self.url_root}{path}"
 
     def _partial_build(
         self, endpoint: t.Any, values: t.Dict[str, t.Any], method: t.Optional[str], append_unknown: bool
@@ -566,7 +553,7 @@ class MapAdapter:
             query_args = self.query_args
         suffix = f"?{self.encode_query_args(query_args)}" if query_args else ""
         scheme = self.url_scheme or "http"
-        return f"{scheme}://{self.get_host(domain_part)}{self._url_root}/{path_info.lstrip('/')}{suffix}"
+        return f"{scheme}://{self.get_host(domain_part)}{self.url_root}/{path_info.lstrip('/')}{suffix}"
 
     def make_alias_redirect_url(
         self,
@@ -594,7 +581,7 @@ class MapAdapter:
             target = _PLACEHOLDER_RE.sub(fill, redirect_to)
         else:
             target = redirect_to(self, **values)  # type: ignore[misc]
-        base = f"{self.url_scheme or 'http'}://{self.get_host(None)}{self._url_root}/"
+        base = f"{self.url_scheme or 'http'}://{self.get_host(None)}{self.url_root}/"
         return urljoin(base, target)
 
     def __repr__(self) -> str:

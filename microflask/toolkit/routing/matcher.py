@@ -233,18 +233,6 @@ def _values(rule: "Rule", found: t.Optional["re.Match[str]"], indices: t.Sequenc
     return values
 
 
-def _answers_alone(rule: "Rule") -> bool:
-    """Whether a match of ``rule`` is final whatever the map's settings:
-    no defaults to fill in or redirect for, no redirect, no WebSocket."""
-    return (
-        rule.methods is not None
-        and not rule.defaults
-        and not rule._default_providers
-        and rule.redirect_to is None
-        and not rule.websocket
-    )
-
-
 def _first_segment(path: str) -> str:
     end = path.find("/", 1)
     return path[1:end] if end != -1 else path[1:]
@@ -280,17 +268,6 @@ class Matcher:
         self._static = {
             domain: {path: _Choice(candidates) for path, candidates in paths.items()}
             for domain, paths in static.items()
-        }
-        # domain -> {path: rule} for ASCII static paths whose first rule
-        # answers on its own, with methods and no values to fill in: for
-        # ``Map.match_environ``, which then needs a dict lookup and a method check.
-        self.plain_static: t.Dict[str, t.Dict[str, "Rule"]] = {
-            domain: {
-                path: choice.plain
-                for path, choice in choices.items()
-                if choice.plain is not None and _answers_alone(choice.plain) and path.isascii() and "//" not in path
-            }
-            for domain, choices in self._static.items()
         }
         self._segments = {domain: _SegmentIndex(alternatives) for domain, alternatives in by_domain.items()}
         self._any_domain = _SegmentIndex(any_domain) if any_domain else None

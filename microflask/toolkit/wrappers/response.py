@@ -59,8 +59,6 @@ _READ_SIZE = 64 * 1024
 
 def _clean_status(value: t.Union[int, str]) -> t.Tuple[str, int]:
     """The status line and code for an int like 404 or a str like ``"404 Not Found"``."""
-    if type(value) is int and value in _STATUS_LINES:
-        return _STATUS_LINES[value], value
     if isinstance(value, int) and not isinstance(value, bool):
         code = int(value)
         if not 100 <= code <= 999:
@@ -92,61 +90,19 @@ def _status_line_for(code: int) -> str:
 _STATUS_LINES = {code: _status_line_for(code) for code in HTTP_STATUS_CODES}
 
 # (mimetype, charset) -> its ("Content-Type", value) header, value checked
-# for CR/LF. Mimetypes come from code, so an app uses a handful; the cap only
-# bounds an app that builds them from request data.
+# for CR/LF: every response needs one. Mimetypes come from code, so an app
+# uses a handful; the cap only bounds an app that builds them from request data.
 _content_type_pairs: t.Dict[t.Tuple[str, str], t.Tuple[str, str]] = {}
 _MAX_CACHED_CONTENT_TYPES = 64
 
 
 def _content_type_pair(mimetype: str, charset: str) -> t.Tuple[str, str]:
-    """The Content-Type header for ``mimetype`` (see ``get_content_type``), checked and cached."""
-    key = (mimetype, charset)
-    pair = _content_type_pairs.get(key)
-    if pair is None:
-        pair = _checked("Content-Type", get_content_type(mimetype, charset))
-        if len(_content_type_pairs) < _MAX_CACHED_CONTENT_TYPES:
-            _content_type_pairs[key] = pair
+    """The Content-Type header for ``mimetype`` (see ``get_content_type``),
+    checked, and kept in ``_content_type_pairs``."""
+    pair = _checked("Content-Type", get_content_type(mimetype, charset))
+    if len(_content_type_pairs) < _MAX_CACHED_CONTENT_TYPES:
+        _content_type_pairs[mimetype, charset] = pair
     return pair
-
-
-# How many body lengths a response class keeps the plain header pairs of.
-_MAX_CACHED_PLAIN_LENGTHS = 4096
-
-
-class _PlainHeaderPairs(t.Dict[int, t.Tuple[t.Tuple[str, str], ...]]):
-    """The header pairs of a plain str/bytes response by body length, for one
-    response class: built on first need and kept, since building them
-    (str(length) above all) costs more than the rest of a small response."""
-
-    def __init__(self, content_type_pair: t.Optional[t.Tuple[str, str]], sets_length: bool) -> None:
-        super().__init__()
-        self.content_type_pair = content_type_pair
-        self.sets_length = sets_length
-
-    def __missing__(self, length: int) -> t.Tuple[t.Tuple[str, str], ...]:
-        pairs = () if self.content_type_pair is None else (self.content_type_pair,)
-        if self.sets_length:
-            pairs += (("Content-Length", str(length)),)
-        if len(self) < _MAX_CACHED_PLAIN_LENGTHS:
-            self[length] = pairs
-        return pairs
-
-
-class _PlainHeaderPairsByMimetype(t.Dict[str, _PlainHeaderPairs]):
-    """``_PlainHeaderPairs`` for each ``mimetype`` a response class is given
-    (``Response(body, mimetype="application/json")``), made on first need."""
-
-    def __init__(self, charset: str, sets_length: bool) -> None:
-        super().__init__()
-        self.charset = charset
-        self.sets_length = sets_length
-
-    def __missing__(self, mimetype: str) -> _PlainHeaderPairs:
-        # Checked here: a mimetype that could inject a header raises.
-        pairs = _PlainHeaderPairs(_content_type_pair(mimetype, self.charset), self.sets_length)
-        if len(self) < _MAX_CACHED_CONTENT_TYPES:
-            self[mimetype] = pairs
-        return pairs
 
 
 def _iter_encoded(chunks: t.Iterable[t.Union[str, bytes]], charset: str) -> t.Iterator[bytes]:
@@ -224,12 +180,18 @@ def _content_security_policy_property(name: str, doc: str) -> property:
     return property(fget, fset, doc=doc)
 
 
-# The Response attributes whose work the fast paths of __init__ and __call__
-# do inline: a subclass that overrides any of them gets the general path.
-_INLINED_METHODS = (
-    "headers", "set_data", "status", "status_code", "get_wsgi_response", "get_wsgi_headers", "get_app_iter",
-    "iter_encoded",
-)
+class _ClosingChunks(list):  # type: ignore[type-arg]
+    """A buffered body as handed to the server: the list of its chunks, with
+    a ``close`` that closes the response. A server iterates a list without a
+    call per chunk, which a ``ClosingIterator`` would cost."""
+
+    __slots__ = ("_close_response",)
+
+    def close(self) -> None:
+        close_response = self._close_response
+        if close_response is not None:  # once, however often the server calls it
+            self._close_response = None
+            close_response()
 
 
 class ResponseStream:
@@ -345,8 +307,8 @@ class Response:
     as it is produced. Call the object as a WSGI application to send it.
 
     The class settings below (``charset``, ``default_status``,
-    ``default_mimetype``, ``automatically_set_content_length``) are read once,
-    when the class is created: set them in a subclass, not on the class later.
+    ``default_mimetype``...) are read by each new response, so they may be
+    set on a subclass or changed on a class at any time.
     """
 
     #: Encoding of str bodies and chunks, and of the Content-Type charset.
@@ -363,29 +325,14 @@ class Response:
     json_module: t.Any = json
 
     response: t.Iterable[t.Union[str, bytes]]
+    headers: Headers
 
     #: Whether the body is handed to the server as it is (see ``get_app_iter``).
     direct_passthrough = False
 
-    # False for a subclass that overrides one of _INLINED_METHODS (see __init_subclass__).
-    _inline_fast_paths = True
     # Callbacks for close(); a tuple, replaced on each call_on_close, as most
     # responses never get one and need no list of their own.
     _on_close: t.Tuple[t.Callable[[], t.Any], ...] = ()
-    # The usual response, a str or bytes body with no headers given, keeps
-    # the header pairs __init__ found for it here until ``headers`` is first
-    # used: one sent untouched costs no Headers object, and __call__ knows
-    # its headers are complete and need no rewrite. (A tuple shared by all
-    # such responses of the class with a body of the same length.)
-    _pairs_as_built: t.Optional[t.Tuple[t.Tuple[str, str], ...]] = None
-    # The body list that header list describes; replacing ``response`` ends the deal.
-    _body_as_built: t.Optional[t.List[bytes]] = None
-    _headers: t.Optional[Headers] = None
-    # What __init__ gives a plain str/bytes body, worked out once per class
-    # from the settings above: (status line, status code, charset, header
-    # pairs by body length for the default mimetype, the same for others by
-    # mimetype). None for a subclass that overrides one of _INLINED_METHODS.
-    _plain_plan: t.Optional[t.Tuple[str, int, str, _PlainHeaderPairs, _PlainHeaderPairsByMimetype]] = None
 
     def __init__(
         self,
@@ -396,48 +343,25 @@ class Response:
         content_type: t.Optional[str] = None,
         direct_passthrough: bool = False,
     ) -> None:
-        if (
-            (type(response) is str or type(response) is bytes)
-            and headers is None
-            and content_type is None
-            and not direct_passthrough
-        ):
-            plan = self._plain_plan
-            if plan is not None:
-                # The usual response, a view's str or bytes (or JSON, or an
-                # error page, which have their mimetype and status): status
-                # and header pairs come from the class's plan, the pairs are
-                # kept as they are (see ``_pairs_as_built``) and set_data's
-                # work is inline.
-                self._status, self._status_code, charset, header_pairs, header_pairs_by_mimetype = plan
-                if status is not None:
-                    self.status = status
-                if mimetype is not None:
-                    header_pairs = header_pairs_by_mimetype[mimetype]
-                body = response.encode(charset) if type(response) is str else response
-                self.response = self._body_as_built = [body]
-                self._pairs_as_built = header_pairs[len(body)]
-                return
+        fresh = not headers  # no headers given: a new, empty list
+        if fresh:
+            self.headers = _headers_from_checked([])
+        else:
+            self.headers = headers if isinstance(headers, Headers) else Headers(headers)
+        if content_type is not None:
+            self.headers["Content-Type"] = content_type
+        else:
+            if mimetype is None and (fresh or "Content-Type" not in self.headers):
+                mimetype = self.default_mimetype
+            if mimetype is not None:
+                pair = _content_type_pairs.get((mimetype, self.charset)) or _content_type_pair(mimetype, self.charset)
+                if fresh:  # nothing to replace: the checked pair is appended
+                    self.headers._list.append(pair)
+                else:
+                    self.headers["Content-Type"] = pair[1]
+        self.status = self.default_status if status is None else status
         if direct_passthrough:
             self.direct_passthrough = True
-        if headers is None and content_type is None and self._inline_fast_paths:
-            # A new header list from checked values, without a Headers search.
-            if mimetype is None:
-                mimetype = self.default_mimetype
-            pairs = [] if mimetype is None else [_content_type_pair(mimetype, self.charset)]
-            self.headers = _headers_from_checked(pairs)
-        else:
-            if not isinstance(headers, Headers):
-                headers = Headers(headers)
-            self.headers = headers
-            if content_type is None:
-                if mimetype is None and "Content-Type" not in headers:
-                    mimetype = self.default_mimetype
-                if mimetype is not None:
-                    content_type = _content_type_pair(mimetype, self.charset)[1]
-            if content_type is not None:
-                headers["Content-Type"] = content_type
-        self.status = self.default_status if status is None else status
         if response is None:
             self.response = []
         elif isinstance(response, (str, bytes, bytearray)):
@@ -448,25 +372,6 @@ class Response:
             raise TypeError(
                 f"response body must be a str, bytes or an iterable of them, not {type(response).__name__}"
             )
-
-    @property
-    def headers(self) -> Headers:
-        """The response headers, a ``Headers``; assign one to replace them."""
-        headers = self._headers
-        if headers is None:
-            headers = self._headers = _headers_from_checked(list(self._pairs_as_built or ()))
-            self._pairs_as_built = None
-        return headers
-
-    @headers.setter
-    def headers(self, headers: Headers) -> None:
-        self._headers = headers
-        self._pairs_as_built = None
-
-    def __init_subclass__(cls, **kwargs: t.Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._inline_fast_paths = all(getattr(cls, name) is getattr(Response, name) for name in _INLINED_METHODS)
-        cls._plain_plan = _plain_plan_for(cls) if cls._inline_fast_paths else None
 
     def __repr__(self) -> str:
         if self.is_sequence:
@@ -484,7 +389,10 @@ class Response:
 
     @status.setter
     def status(self, value: t.Union[int, str]) -> None:
-        self._status, self._status_code = _clean_status(value)
+        line = _STATUS_LINES.get(value) if type(value) is int else None
+        if line is None:
+            line, value = _clean_status(value)
+        self._status, self._status_code = line, value
 
     @property
     def status_code(self) -> int:
@@ -513,7 +421,8 @@ class Response:
             raise TypeError(f"response data must be str or bytes, not {type(value).__name__}")
         self.response = [value]
         if self.automatically_set_content_length:
-            self.headers["Content-Length"] = str(len(value))
+            # A length is digits only: the pair needs none of set()'s checks.
+            self.headers._replace("Content-Length", [("Content-Length", str(len(value)))])
 
     data = property(get_data, set_data, doc="The body as bytes; assign a str or bytes to replace it.")
 
@@ -533,7 +442,14 @@ class Response:
 
     def iter_encoded(self) -> t.Iterator[bytes]:
         """The body's chunks, str chunks encoded with ``charset`` as they come."""
-        return _iter_encoded(self.response, self.charset)
+        body = self.response
+        if type(body) is list:
+            for chunk in body:
+                if type(chunk) is not bytes:
+                    break
+            else:  # all bytes, as set_data leaves it: nothing to encode
+                return iter(body)
+        return _iter_encoded(body, self.charset)
 
     def make_sequence(self) -> None:
         """Buffer a streamed body into a list of bytes; its ``close`` still runs on close."""
@@ -953,7 +869,7 @@ class Response:
         """
         headers = self.headers.copy()
         location = content_location = content_length = None
-        for key, value in headers:
+        for key, value in headers._list:
             lower_key = key.lower()
             if lower_key == "location":
                 location = value
@@ -999,6 +915,10 @@ class Response:
             if not self._on_close:
                 return self.response  # type: ignore[return-value]
             return ClosingIterator(self.response, list(self._on_close))  # type: ignore[arg-type]
+        if self.is_sequence:
+            chunks = _ClosingChunks(self.iter_encoded())
+            chunks._close_response = self.close
+            return chunks
         return ClosingIterator(self.iter_encoded(), self.close)
 
     def get_wsgi_response(
@@ -1010,60 +930,10 @@ class Response:
         return app_iter, self.status, headers.to_wsgi_list()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> t.Iterable[bytes]:
-        body = self.response
-        pairs = self._pairs_as_built
-        if pairs is not None and body is self._body_as_built and not self._on_close:
-            # The usual response, sent as __init__ built it: one chunk of
-            # bytes and a complete header list, nothing to run on close.
-            status = self._status_code
-            if status >= 200 and status != 204 and status != 304:
-                start_response(self._status, list(pairs))
-                if environ.get("REQUEST_METHOD") == "HEAD":
-                    return []
-                # A new list, so that nothing the server does to it reaches the response.
-                return [body[0]]
-        elif (
-            type(body) is list
-            and len(body) == 1
-            and type(body[0]) is bytes
-            and self._inline_fast_paths
-            and not self._on_close
-            and self._status_code >= 200
-            and self._status_code != 204
-            and self._status_code != 304
-        ):
-            # One chunk of bytes, as set_data leaves it: if the headers need no
-            # rewrite either, the body is sent as it is, without the Headers
-            # copy, generator and ClosingIterator of get_wsgi_response.
-            header_list = self._header_list_as_is(body[0])
-            if header_list is not None:
-                start_response(self._status, header_list)
-                if environ.get("REQUEST_METHOD") == "HEAD":
-                    return []
-                return [body[0]]
-        app_iter, status_line, headers = self.get_wsgi_response(environ)
-        start_response(status_line, headers)
+        """Send the response: the response as a WSGI application."""
+        app_iter, status, headers = self.get_wsgi_response(environ)
+        start_response(status, headers)
         return app_iter
-
-    def _header_list_as_is(self, body: bytes) -> t.Optional[t.List[t.Tuple[str, str]]]:
-        """The header list ``get_wsgi_headers`` would give with ``body``, when all
-        it would do is add the Content-Length; None when it would rewrite one.
-
-        ``_pairs_as_built``, when set, holds such a list already: the header
-        pairs __init__ found, with a checked Content-Type and the body's length.
-        """
-        pairs = self.headers._list
-        has_length = False
-        for name, _ in pairs:
-            lower_name = name.lower()
-            if lower_name == "content-length":
-                has_length = True
-            elif lower_name == "location" or lower_name == "content-location":
-                return None
-        header_list = pairs.copy()
-        if not has_length and self.automatically_set_content_length:
-            header_list.append(("Content-Length", str(len(body))))
-        return header_list
 
     @classmethod
     def force_type(
@@ -1093,16 +963,3 @@ class Response:
         from ..test import run_wsgi_app
 
         return cls(*run_wsgi_app(app, environ, buffered))
-
-
-def _plain_plan_for(cls: t.Type[Response]) -> t.Tuple[str, int, str, _PlainHeaderPairs, _PlainHeaderPairsByMimetype]:
-    """``Response._plain_plan`` for ``cls``, from its class settings."""
-    status_line, status_code = _clean_status(cls.default_status)
-    mimetype = cls.default_mimetype
-    content_type_pair = None if mimetype is None else _content_type_pair(mimetype, cls.charset)
-    sets_length = bool(cls.automatically_set_content_length)
-    header_pairs = _PlainHeaderPairs(content_type_pair, sets_length)
-    return status_line, status_code, cls.charset, header_pairs, _PlainHeaderPairsByMimetype(cls.charset, sets_length)
-
-
-Response._plain_plan = _plain_plan_for(Response)
