@@ -13,9 +13,12 @@ subclass may override any of them (docs/architecture.md follows one request).
 """
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import sys
 import typing as t
+import warnings
 import weakref
 from datetime import timedelta
 from threading import Lock
@@ -25,8 +28,9 @@ from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
 from .toolkit.datastructures import Headers, ImmutableDict
 from .toolkit.exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
-from .globals import _cv_app, _cv_request, request_ctx, session
-from .helpers import get_debug_flag
+from .dotenv import load_dotenv as _load_dotenv_files
+from .globals import _cv_app, _cv_request, g, request, request_ctx, session
+from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .toolkit.routing import BuildError, Map, MapAdapter, RoutingException, Rule
 from .scaffold import Scaffold, _deprecated_json_class_attribute, _endpoint_from_view_func, setupmethod
@@ -63,8 +67,6 @@ def _find_package(import_name: str) -> t.Tuple[t.Optional[str], str]:
     """``(install prefix or None, folder holding the top-level package or
     module)`` for ``import_name``; the cwd when it cannot be found (``__main__``,
     an interactive session, a name that is not importable)."""
-    import importlib.util
-
     root_name = import_name.partition(".")[0]
     try:
         spec = importlib.util.find_spec(root_name)
@@ -107,8 +109,6 @@ _first_request_locks_guard = Lock()
 
 
 def _warn_env_deprecated() -> None:
-    import warnings
-
     warnings.warn("'app.env' is deprecated (Flask removed it in 2.3). Use 'app.debug' instead.", DeprecationWarning, stacklevel=3)
 
 
@@ -144,7 +144,7 @@ class _DefaultJinjaEnvironment:
     template engine. A subclass that sets the attribute replaces this descriptor."""
 
     def __get__(self, instance: t.Any, owner: t.Optional[type] = None) -> t.Type["Environment"]:
-        from .templating import Environment
+        from .templating import Environment  # heavy: the template engine, loaded for the first template
 
         return Environment
 
@@ -359,7 +359,7 @@ class Flask(Scaffold):
     @cached_property
     def logger(self) -> "logging.Logger":
         """The ``logging`` logger named after the app; writes to the request's ``wsgi.errors``."""
-        from .logging import create_logger
+        from .logging import create_logger  # heavy: the logging package, loaded for the first log
 
         return create_logger(self)
 
@@ -443,8 +443,6 @@ class Flask(Scaffold):
     @setupmethod
     def before_first_request(self, f: _F) -> _F:
         """Deprecated (as in Flask 2.2): run ``f()`` once, before the first request."""
-        import warnings
-
         warnings.warn(
             "'before_first_request' is deprecated and will be removed. Run setup code"
             " while creating the application instead.",
@@ -462,8 +460,6 @@ class Flask(Scaffold):
 
     def make_shell_context(self) -> t.Dict[str, t.Any]:
         """The names the interactive shell starts with: ``app``, ``g`` and processors' names."""
-        from .globals import g
-
         context = {"app": self, "g": g}
         for processor in self.shell_context_processors:
             context.update(processor())
@@ -482,7 +478,7 @@ class Flask(Scaffold):
     def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
         """A request context for a request built from ``EnvironBuilder`` arguments,
         for tests: ``with app.test_request_context('/?q=1'): ...``."""
-        from .testing import EnvironBuilder
+        from .testing import EnvironBuilder  # test-only: the test client's module
 
         builder = EnvironBuilder(self, *args, **kwargs)
         try:
@@ -966,9 +962,6 @@ class Flask(Scaffold):
         ``TEMPLATES_AUTO_RELOAD`` (default: debug mode), the globals ``url_for``,
         ``get_flashed_messages``, ``config``, ``request``, ``session`` and ``g``,
         and ``tojson`` serialising with ``app.json``."""
-        from .globals import g, request
-        from .helpers import get_flashed_messages
-
         options = dict(self.jinja_options)
         options.setdefault("autoescape", self.select_jinja_autoescape)
         if "auto_reload" not in options:
@@ -991,7 +984,7 @@ class Flask(Scaffold):
     def create_global_jinja_loader(self) -> "DispatchingJinjaLoader":
         """The Environment's loader: the app's templates, then each blueprint's.
         To change where the app's own templates come from, override ``jinja_loader``."""
-        from .templating import DispatchingJinjaLoader
+        from .templating import DispatchingJinjaLoader  # heavy: the template engine
 
         return DispatchingJinjaLoader(self)
 
@@ -1093,7 +1086,7 @@ class Flask(Scaffold):
         try:
             is_async = func.__code__.co_flags & _CO_COROUTINE
         except AttributeError:  # not a plain function: a callable object, a partial...
-            import inspect
+            import inspect  # heavy, and only for callables that are not plain functions
 
             is_async = inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
                 getattr(func, "__call__", None)
@@ -1108,8 +1101,7 @@ class Flask(Scaffold):
         The request's context variables are copied into the loop's task, so
         ``request`` and ``g`` work inside the coroutine.
         """
-        import asyncio
-        import functools
+        import asyncio  # heavy: only async views need it
 
         @functools.wraps(func)
         def run(*args: t.Any, **kwargs: t.Any) -> t.Any:
@@ -1132,8 +1124,7 @@ class Flask(Scaffold):
         ``debug`` turns on the reloader and the traceback page; options go to
         ``microflask.toolkit.serving.run_simple``. Not for production.
         """
-        from .helpers import get_load_dotenv
-        from .toolkit.serving import is_running_from_reloader, run_simple
+        from .toolkit.serving import is_running_from_reloader, run_simple  # the development server: only run() needs it
 
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
             # "microflask run" imported the module that calls app.run(): its
@@ -1145,9 +1136,7 @@ class Flask(Scaffold):
                 )
             return
         if get_load_dotenv(load_dotenv):
-            from .cli import load_dotenv as load_dotenv_files
-
-            load_dotenv_files()
+            _load_dotenv_files()
             if "FLASK_DEBUG" in os.environ:
                 self.debug = get_debug_flag()
         if debug is not None:
@@ -1169,7 +1158,7 @@ class Flask(Scaffold):
     @cached_property
     def cli(self) -> "AppGroup":  # type: ignore[override]
         """The app's commands: ``@app.cli.command()``; ``microflask`` lists them."""
-        from .cli import AppGroup
+        from .cli import AppGroup  # heavy (argparse), and cli imports this module
 
         return AppGroup(self.name)
 
@@ -1177,14 +1166,14 @@ class Flask(Scaffold):
         """A runner for the app's commands: ``app.test_cli_runner().invoke(args=["cmd"])``."""
         cls = self.test_cli_runner_class
         if cls is None:
-            from .testing import FlaskCliRunner as cls  # type: ignore[no-redef]
+            from .testing import FlaskCliRunner as cls  # type: ignore[no-redef]  # test-only
         return cls(self, **kwargs)  # type: ignore[no-any-return]
 
     def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> "FlaskClient":
         """A test client: ``app.test_client().get('/')`` runs a request in-process."""
         cls = self.test_client_class
         if cls is None:
-            from .testing import FlaskClient as cls  # type: ignore[no-redef]
+            from .testing import FlaskClient as cls  # type: ignore[no-redef]  # test-only
         return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[misc]
 
     # -- static files ----------------------------------------------------------
@@ -1200,8 +1189,6 @@ class Flask(Scaffold):
 
 
 def _warn_templates_auto_reload() -> None:
-    import warnings
-
     warnings.warn(
         "'templates_auto_reload' is deprecated and will be removed in Flask 2.3."
         " Use 'TEMPLATES_AUTO_RELOAD' in 'app.config' instead.",

@@ -17,9 +17,11 @@ import re
 import sys
 import typing as t
 
+from . import __version__
 from .app import Flask
 from .commands import Command, Group, Invocation, UsageError, current_invocation
 from .dotenv import load_dotenv
+from .globals import current_app
 from .helpers import get_debug_flag, get_load_dotenv
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
@@ -160,7 +162,7 @@ def locate_app(module_name: str, app_name: t.Optional[str], raise_if_not_found: 
         # A traceback deeper than this frame: the module exists, but something
         # it imports does not. That is the user's bug to see, not "not found".
         if error.__traceback__ is not None and error.__traceback__.tb_next is not None:
-            import traceback
+            import traceback  # only to show this error
 
             raise NoAppException(
                 f"While importing {module_name!r}, an ImportError was raised:\n\n{traceback.format_exc()}"
@@ -393,9 +395,7 @@ environment variable, or a 'wsgi.py' or 'app.py' file in the current directory."
 
 
 def _print_version() -> None:
-    import platform
-
-    from . import __version__
+    import platform  # only for --version
 
     print(f"Python {platform.python_version()}\nmicroflask {__version__}")
 
@@ -435,7 +435,7 @@ def _run(
     :param extra_files: More files the reloader watches, separated by the OS path separator.
     :param exclude_patterns: Glob patterns of files the reloader ignores, separated by the OS path separator.
     """
-    from .toolkit import serving
+    from .toolkit import serving  # the development server: only run needs it
 
     ssl_context = _ssl_context(cert, key)
     if debug is not None:
@@ -460,14 +460,14 @@ def _run(
 def _load_app_for_server(info: ScriptInfo) -> t.Callable[..., t.Any]:
     """The app; in the reloader's child, an app that fails to load becomes one
     that raises the error, so that fixing the file reloads instead of exiting."""
-    from .toolkit.serving import is_running_from_reloader
+    from .toolkit.serving import is_running_from_reloader  # the development server: only run needs it
 
     try:
         return info.load_app()
     except Exception as error:
         if not is_running_from_reloader():
             raise
-        import traceback
+        import traceback  # only to show this error
 
         traceback.print_exc()
         failure = error  # ``error`` itself is unbound when the except block ends
@@ -500,7 +500,7 @@ def _ssl_context(cert: t.Optional[str], key: t.Optional[str]) -> t.Any:
             raise UsageError(f"Invalid value for '{option}': File {path!r} does not exist.")
     if key is None:
         raise UsageError("Invalid value for '--key': required when using '--cert'.")
-    from .toolkit.serving import load_ssl_context
+    from .toolkit.serving import load_ssl_context  # the development server: only run needs it
 
     try:
         return load_ssl_context(cert, key)
@@ -515,8 +515,6 @@ def _routes(sort: t.Literal["endpoint", "methods", "rule", "match"] = "endpoint"
     :param sort: The order of the routes; 'match' is the order in which they are tried.
     :param all_methods: Show HEAD and OPTIONS methods too.
     """
-    from .globals import current_app
-
     rules = list(current_app.url_map.iter_rules())
     if not rules:
         print("No routes were registered.")
@@ -547,9 +545,7 @@ def _shell() -> None:
     The app context is pushed; the namespace holds 'app', 'g' and the names
     the app's shell context processors return. PYTHONSTARTUP is run first.
     """
-    import code
-
-    from .globals import current_app
+    import code  # only the shell needs it
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     banner = f"Python {sys.version} on {sys.platform}\nApp: {app.import_name}\nInstance: {app.instance_path}"
@@ -569,8 +565,8 @@ def _shell() -> None:
 
 def _complete_from(namespace: t.Dict[str, t.Any]) -> None:
     try:
-        import readline
-        from rlcompleter import Completer
+        import readline  # optional: not every platform has it
+        from rlcompleter import Completer  # only useful with readline
     except ImportError:
         return
     readline.set_completer(Completer(namespace).complete)

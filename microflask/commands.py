@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import contextvars
 import inspect
+import io
 import os
 import re
+import shlex
 import sys
 import typing as t
 
@@ -598,11 +600,7 @@ class _CliRunner:
         catch_exceptions: bool = True,
         **extra: t.Any,
     ) -> Result:
-        import io
-
         if isinstance(args, str):
-            import shlex
-
             args = shlex.split(args)
         extra.setdefault("prog_name", cli.name or "root")
         stdout = io.StringIO()

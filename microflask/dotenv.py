@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import typing as t
+import warnings
 
 _DOTENV_KEY = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*=[ \t]*")
 _SINGLE_QUOTED = re.compile(r"'([^']*)'")
@@ -59,8 +60,6 @@ def _load_dotenv_file(path: str) -> None:
         text = file.read()
     for key, value in parse_dotenv(text, path):
         if "\x00" in value:
-            import warnings
-
             warnings.warn(f"{path}: the value of {key} holds a NUL byte, which no environment variable can; skipped")
             continue
         os.environ.setdefault(key, value)
@@ -132,6 +131,4 @@ def _expand(value: str) -> str:
 
 
 def _warn_dotenv(source: str, line_number: int, line: str) -> None:
-    import warnings
-
     warnings.warn(f"{source}, line {line_number}: cannot parse {line!r}; expected KEY=value.", stacklevel=4)

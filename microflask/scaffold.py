@@ -12,11 +12,14 @@ import importlib.util
 import os
 import sys
 import typing as t
+import warnings
 from collections import defaultdict
 from functools import update_wrapper
 
-from .toolkit.exceptions import HTTPException, default_exceptions
+from .globals import current_app
+from .helpers import send_from_directory
 from .json.provider import _start_looking_for_json_classes
+from .toolkit.exceptions import HTTPException, default_exceptions
 from .toolkit.utils import cached_property
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -68,8 +71,6 @@ def _deprecated_json_class_attribute(name: str, default: t.Callable[[], t.Option
     storage = f"_{name}"
 
     def warn(self: "Scaffold") -> None:
-        import warnings
-
         warnings.warn(
             f"'{type(self).__name__}.{name}' is deprecated (Flask removed it in 2.3). Customize 'app.json' instead.",
             DeprecationWarning,
@@ -194,7 +195,7 @@ class Scaffold:
     @cached_property
     def cli(self) -> "AppGroup":
         """The commands of this app or blueprint for the ``microflask`` command line."""
-        from .cli import AppGroup
+        from .cli import AppGroup  # heavy (argparse), and cli imports the app
 
         return AppGroup()
 
@@ -204,23 +205,19 @@ class Scaffold:
         ``template_folder`` (relative to ``root_path``), or None without one."""
         if self.template_folder is None:
             return None
-        from .jinja import FileSystemLoader
+        from .jinja import FileSystemLoader  # heavy: the template engine, for the first template
 
         return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     def get_send_file_max_age(self, filename: t.Optional[str]) -> t.Optional[int]:
         """Cache seconds for a static file: the current app's answer (the app
         itself reads ``SEND_FILE_MAX_AGE_DEFAULT``)."""
-        from .globals import current_app
-
         return current_app.get_send_file_max_age(filename)
 
     def send_static_file(self, filename: str) -> "Response":
         """The view of the ``static`` route: a file from ``static_folder``."""
         if not self.has_static_folder:
             raise RuntimeError("'static_folder' must be set to serve static_files.")
-        from .helpers import send_from_directory
-
         max_age = self.get_send_file_max_age(filename)
         return send_from_directory(self.static_folder, filename, max_age=max_age)  # type: ignore[arg-type]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typing as t
 import weakref
+from contextlib import contextmanager
 from threading import RLock
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -124,8 +125,6 @@ class Signal:
     def connected_to(self, receiver: t.Callable[..., t.Any], sender: t.Any = ANY) -> "AbstractContextManager[None]":
         """A ``with`` block during which ``receiver`` is connected (strongly);
         it is disconnected when the block ends, even by an exception."""
-        from contextlib import contextmanager
-
         @contextmanager
         def connection() -> t.Iterator[None]:
             self.connect(receiver, sender, weak=False)

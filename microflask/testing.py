@@ -179,8 +179,8 @@ def __getattr__(name: str) -> t.Any:
     # FlaskCliRunner is built on the command line module, which imports
     # argparse: defined on first use, so test clients do not pay for it.
     if name == "FlaskCliRunner":
-        from .cli import ScriptInfo
-        from .commands import _CliRunner
+        from .cli import ScriptInfo  # heavy: argparse and the CLI, only for CLI tests
+        from .commands import _CliRunner  # heavy, as above
 
         class FlaskCliRunner(_CliRunner):
             """Runs the app's CLI commands in tests; ``invoke()`` defaults to ``app.cli``."""

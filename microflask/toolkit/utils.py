@@ -14,22 +14,17 @@ from html import escape
 from ._http_base import get_content_type  # noqa: F401  (re-exported)
 from ._properties import cached_property, environ_property, header_property  # noqa: F401  (re-exported)
 from .urls import iri_to_uri
-
-if t.TYPE_CHECKING:  # pragma: no cover
-    from .wrappers import Response
+from .wrappers.response import Response as _Response
 
 
-def redirect(location: str, code: int = 302, Response: t.Optional[t.Type["Response"]] = None) -> "Response":
+def redirect(location: str, code: int = 302, Response: t.Optional[t.Type[_Response]] = None) -> _Response:
     """A response that sends the client to ``location`` with status ``code``.
 
     Non-ASCII locations are percent-encoded; the body is a short HTML page
     with the link, for clients that do not follow redirects.
     """
     if Response is None:
-        # Still imported here, until the wrappers import their building blocks
-        # from ._properties and ._http_base instead of from this module; then
-        # this moves to the top (see _properties).
-        from .wrappers import Response
+        Response = _Response
     html_location = escape(location)
     response = Response(
         "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"

@@ -208,7 +208,7 @@ class Map:
         )
 
     def __repr__(self) -> str:
-        from pprint import pformat
+        from pprint import pformat  # heavy, and only a repr needs it
 
         return f"{type(self).__name__}({pformat(list(self.iter_rules()))})"
 

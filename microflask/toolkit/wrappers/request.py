@@ -47,7 +47,7 @@ from ..http import (
     parse_set_header,
 )
 from ..urls import url_decode
-from ..utils import cached_property, environ_property, header_property
+from .._properties import cached_property, environ_property, header_property
 from ..wsgi import _decode_wsgi_str, _make_url, _wsgi_bytes, get_content_length, get_host, get_input_stream
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -208,7 +208,7 @@ class Request:
 
         For small scripts and tests: ``Request.from_values("/?q=1", method="POST")``.
         """
-        from ..test import EnvironBuilder
+        from ..test import EnvironBuilder  # test-only: the test module builds on this class
 
         kwargs.setdefault("charset", cls.charset)
         builder = EnvironBuilder(*args, **kwargs)

@@ -39,8 +39,9 @@ from ..http import (
     unquote_etag,
 )
 from ..urls import iri_to_uri
-from ..utils import cached_property, get_content_type, header_property
-from ..wsgi import ClosingIterator, get_current_url
+from .._http_base import get_content_type
+from .._properties import cached_property, header_property
+from ..wsgi import ClosingIterator, get_current_url, run_wsgi_app
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .request import Request
@@ -947,8 +948,6 @@ class Response:
         if not isinstance(response, Response):
             if environ is None:
                 raise TypeError("force_type needs an environ to run a WSGI application that is not a Response")
-            from ..test import run_wsgi_app
-
             response = Response(*run_wsgi_app(response, environ))
         response.__class__ = cls
         return response
@@ -960,6 +959,4 @@ class Response:
         Pass ``buffered=True`` for an app that writes through the ``write``
         callable of ``start_response`` and still needs closing afterwards.
         """
-        from ..test import run_wsgi_app
-
         return cls(*run_wsgi_app(app, environ, buffered))
