@@ -26,13 +26,14 @@ from threading import Lock
 from . import json as _app_json
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
+from .debughelpers import FormDataRoutingRedirect
 from .toolkit.datastructures import Headers, ImmutableDict
 from .toolkit.exceptions import Aborter, BadRequest, BadRequestKeyError, HTTPException, InternalServerError
 from .dotenv import load_dotenv as _load_dotenv_files
 from .globals import _cv_app, _cv_request, g, request, request_ctx, session
 from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .toolkit.routing import BuildError, Map, MapAdapter, RoutingException, Rule
+from .toolkit.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
 from .scaffold import Scaffold, _deprecated_json_class_attribute, _endpoint_from_view_func, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .signals import (
@@ -591,8 +592,17 @@ class Flask(Scaffold):
         return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type]
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
-        """Raise the exception URL matching produced (404, 405, a redirect)."""
-        raise request.routing_exception  # type: ignore[misc]
+        """Raise the exception URL matching produced (404, 405, a redirect).
+
+        In debug mode, a redirect that browsers follow as a bodiless GET (any
+        code but 307 and 308) of a request with a body, such as a POST, raises
+        ``FormDataRoutingRedirect`` instead. Routing's own redirects are 308s.
+        """
+        error = request.routing_exception
+        if self.debug and request.method not in ("GET", "HEAD", "OPTIONS"):
+            if isinstance(error, RequestRedirect) and error.code not in (307, 308):
+                raise FormDataRoutingRedirect(request)
+        raise error  # type: ignore[misc]
 
     def finalize_request(self, rv: t.Any, from_error_handler: bool = False) -> Response:
         """Turn the view's return value into a response and run ``process_response``.
@@ -621,10 +631,11 @@ class Flask(Scaffold):
             for name in _blueprint_scopes(ctx.request.blueprints):
                 for func in reversed(self.after_request_funcs.get(name, ())):
                     response = self.ensure_sync(func)(response)
-        if ctx._session is None and self._session_needs_saving(ctx):
-            ctx.session  # opened now, only to be saved
-        if ctx._session is not None and not self.session_interface.is_null_session(ctx.session):
-            self.session_interface.save_session(self, ctx.session, response)
+        session = ctx._session
+        if session is None and self._session_needs_saving(ctx):
+            session = ctx.session  # opened now, only to be saved
+        if session is not None and not self.session_interface.is_null_session(session):
+            self.session_interface.save_session(self, session, response)
         return response
 
     def _session_needs_saving(self, ctx: RequestContext) -> bool:

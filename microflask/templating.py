@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import typing as t
 
+from .debughelpers import Attempt, explain_template_loading_attempts
 from .globals import _cv_app, _cv_request, _no_app_msg
 from .helpers import stream_with_context
 from .signals import before_render_template, template_rendered
@@ -59,16 +60,16 @@ class DispatchingJinjaLoader(BaseLoader):
         raise TemplateNotFound(template)
 
     def _get_source_explained(self, environment: BaseEnvironment, template: str) -> "Source":
-        """``get_source`` that asks every loader, logs what each answered, and
-        returns the first match."""
-        attempts: t.List[t.Tuple["Scaffold", BaseLoader, t.Optional["Source"]]] = []
+        """``get_source`` that asks every loader, has ``debughelpers`` log what
+        each answered, and returns the first match."""
+        attempts: t.List[Attempt] = []
         for owner, loader in self._iter_loaders():
             try:
                 found: t.Optional["Source"] = loader.get_source(environment, template)
             except TemplateNotFound:
                 found = None
-            attempts.append((owner, loader, found))
-        self.app.logger.info(_explain_attempts(self.app, template, attempts))
+            attempts.append((loader, owner, found))
+        explain_template_loading_attempts(self.app, template, attempts)
         for _, _, found in attempts:
             if found is not None:
                 return found
@@ -87,48 +88,6 @@ class DispatchingJinjaLoader(BaseLoader):
         for _, loader in self._iter_loaders():
             names.update(loader.list_templates())
         return sorted(names)
-
-
-def _explain_attempts(
-    app: "Flask", template: str, attempts: t.List[t.Tuple["Scaffold", BaseLoader, t.Optional["Source"]]]
-) -> str:
-    """The ``EXPLAIN_TEMPLATE_LOADING`` report: each loader tried, and what it found."""
-    lines = [f"Locating template {template!r}:"]
-    for number, (owner, loader, found) in enumerate(attempts, 1):
-        if owner is app:
-            described = f"application {owner.import_name!r}"
-        else:
-            described = f"blueprint {owner.name!r} ({owner.import_name})"
-        lines.append(f"{number:5}: trying loader of {described}")
-        lines.extend(f"       {line}" for line in _describe_loader(loader))
-        outcome = "no match" if found is None else f"found ({found[1] or '<string>'!r})"
-        lines.append(f"       -> {outcome}")
-
-    matches = sum(found is not None for _, _, found in attempts)
-    if matches == 0:
-        lines.append("Error: the template could not be found.")
-    elif matches > 1:
-        lines.append("Warning: multiple loaders returned a match for the template.")
-    req_ctx = _cv_request.get(None)
-    blueprint = req_ctx.request.blueprint if req_ctx is not None else None
-    if blueprint is not None and matches != 1:
-        lines.append(f"  The template was looked up from an endpoint of the blueprint {blueprint!r}.")
-        lines.append("  Maybe the template is not in that blueprint's template folder?")
-    return "\n".join(lines)
-
-
-def _describe_loader(loader: BaseLoader) -> t.Iterator[str]:
-    """The loader's class and its public settings (search paths, encoding...)."""
-    yield f"class: {type(loader).__module__}.{type(loader).__name__}"
-    for key, value in sorted(vars(loader).items()):
-        if key.startswith("_"):
-            continue
-        if isinstance(value, (tuple, list)) and all(isinstance(item, str) for item in value):
-            yield f"{key}:"
-            for item in value:
-                yield f"  - {item}"
-        elif isinstance(value, (str, int, float, bool)):
-            yield f"{key}: {value!r}"
 
 
 def _current_app() -> "Flask":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as t
 
 from . import json as _app_json
+from .debughelpers import attach_enctype_error_multidict
 from .globals import _cv_app
 from .toolkit.exceptions import BadRequest
 from .toolkit.wrappers import Request as _ToolkitRequest
@@ -28,7 +29,8 @@ class Request(_ToolkitRequest):
     blueprint it belongs to; JSON is read with the app's provider, the body
     limit is the app's ``MAX_CONTENT_LENGTH``, and a JSON body that cannot
     be read gives the generic 400 unless the app is in debug mode, since the
-    parser's message would tell a client about the app's internals.
+    parser's message would tell a client about the app's internals. In debug
+    mode, ``files`` also explains a form sent without its multipart ``enctype``.
     """
 
     json_module: t.Any = _app_json
@@ -73,6 +75,22 @@ class Request(_ToolkitRequest):
             return []
         parts = name.split(".")
         return [".".join(parts[:end]) for end in range(len(parts), 0, -1)]
+
+    def _load_form_data(self) -> None:
+        """The toolkit's form parsing. Then, in debug mode, if the body was not
+        ``multipart/form-data``, ``request.files[key]`` for a key the form has
+        raises ``DebugFilesKeyError``, which names the missing ``enctype``."""
+        if self._form_parsed:
+            return
+        super()._load_form_data()
+        app_ctx = _cv_app.get(None)
+        if (
+            app_ctx is not None
+            and app_ctx.app.debug
+            and self.mimetype != "multipart/form-data"
+            and not self.files
+        ):
+            attach_enctype_error_multidict(self)
 
     def on_json_loading_failed(self, e: t.Optional[ValueError]) -> t.Any:
         try:

@@ -54,6 +54,9 @@ WSGIApplication = t.Callable[[WSGIEnvironment, StartResponse], t.Iterable[bytes]
 # of visible characters, spaces and tabs: nothing that could end the line.
 _STATUS_LINE = re.compile(r"([1-9][0-9]{2})(?: ([\t\x20-\x7e\x80-\xff]*))?", re.ASCII)
 
+# The headers get_wsgi_headers may rewrite, by lowercase name.
+_REWRITTEN_HEADERS = frozenset(("location", "content-location", "content-length"))
+
 # How much of a seekable file body is read at a time when serving a range.
 _READ_SIZE = 64 * 1024
 
@@ -344,22 +347,23 @@ class Response:
         content_type: t.Optional[str] = None,
         direct_passthrough: bool = False,
     ) -> None:
-        fresh = not headers  # no headers given: a new, empty list
-        if fresh:
-            self.headers = _headers_from_checked([])
+        if headers is None:  # the usual case: a new list holds just the Content-Type
+            if content_type is None:
+                if mimetype is None:
+                    mimetype = self.default_mimetype
+                pairs = [] if mimetype is None else [_content_type_pairs.get((mimetype, self.charset)) or _content_type_pair(mimetype, self.charset)]
+            else:
+                pairs = [_checked("Content-Type", content_type)]
+            self.headers = _headers_from_checked(pairs)
         else:
             self.headers = headers if isinstance(headers, Headers) else Headers(headers)
-        if content_type is not None:
-            self.headers["Content-Type"] = content_type
-        else:
-            if mimetype is None and (fresh or "Content-Type" not in self.headers):
-                mimetype = self.default_mimetype
-            if mimetype is not None:
-                pair = _content_type_pairs.get((mimetype, self.charset)) or _content_type_pair(mimetype, self.charset)
-                if fresh:  # nothing to replace: the checked pair is appended
-                    self.headers._list.append(pair)
-                else:
-                    self.headers["Content-Type"] = pair[1]
+            if content_type is None:
+                if mimetype is None and "Content-Type" not in self.headers:
+                    mimetype = self.default_mimetype
+                if mimetype is not None:
+                    content_type = get_content_type(mimetype, self.charset)
+            if content_type is not None:
+                self.headers["Content-Type"] = content_type
         self.status = self.default_status if status is None else status
         if direct_passthrough:
             self.direct_passthrough = True
@@ -872,12 +876,13 @@ class Response:
         location = content_location = content_length = None
         for key, value in headers._list:
             lower_key = key.lower()
-            if lower_key == "location":
-                location = value
-            elif lower_key == "content-location":
-                content_location = value
-            elif lower_key == "content-length":
-                content_length = value
+            if lower_key in _REWRITTEN_HEADERS:
+                if lower_key == "location":
+                    location = value
+                elif lower_key == "content-location":
+                    content_location = value
+                else:
+                    content_length = value
 
         if location is not None:
             new_location = iri_to_uri(location, safe_conversion=True)
@@ -916,7 +921,7 @@ class Response:
             if not self._on_close:
                 return self.response  # type: ignore[return-value]
             return ClosingIterator(self.response, list(self._on_close))  # type: ignore[arg-type]
-        if self.is_sequence:
+        if isinstance(self.response, (list, tuple)):
             chunks = _ClosingChunks(self.iter_encoded())
             chunks._close_response = self.close
             return chunks
