@@ -59,8 +59,9 @@ if t.TYPE_CHECKING:  # pragma: no cover
 
 _F = t.TypeVar("_F", bound=t.Callable[..., t.Any])
 
-# The flag the compiler sets on ``async def`` functions: a cheaper test than
-# inspect.iscoroutinefunction, which ensure_sync runs for every view call.
+# The flag the compiler sets on ``async def`` functions. ensure_sync runs for
+# every view call; testing the flag costs a seventh of
+# inspect.iscoroutinefunction (docs/performance.md).
 _CO_COROUTINE = 0x80
 
 
@@ -103,19 +104,8 @@ _AUTOESCAPED_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
 # Held while the first thread to need ``jinja_env`` creates it.
 _jinja_env_lock = Lock()
 
-# Each app's lock for its first request, kept off the app (see Flask's
-# attribute notes); they are made under one lock shared by all apps.
-_first_request_locks: "weakref.WeakKeyDictionary[Flask, Lock]" = weakref.WeakKeyDictionary()
-_first_request_locks_guard = Lock()
-
-
 def _warn_env_deprecated() -> None:
     warnings.warn("'app.env' is deprecated (Flask removed it in 2.3). Use 'app.debug' instead.", DeprecationWarning, stacklevel=3)
-
-
-def _first_request_lock(app: "Flask") -> Lock:
-    with _first_request_locks_guard:
-        return _first_request_locks.setdefault(app, Lock())
 
 
 def _default_template_ctx_processor() -> t.Dict[str, t.Any]:
@@ -257,6 +247,8 @@ class Flask(Scaffold):
         if subdomain_matching:  # else the class default (see there)
             self.subdomain_matching = True
         self._got_first_request = False
+        # Held while the first request runs the before_first_request functions.
+        self._before_request_lock = Lock()
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -271,7 +263,7 @@ class Flask(Scaffold):
                 view_func=lambda **kw: self_ref().send_static_file(**kw),  # type: ignore[union-attr]
             )
 
-    # Registries most apps never use, made on first use (see the attribute notes).
+    # Registries most apps never use, made on first use.
 
     @cached_property
     def url_build_error_handlers(self) -> t.List[t.Callable[[Exception, str, t.Dict[str, t.Any]], str]]:
@@ -553,7 +545,7 @@ class Flask(Scaffold):
         return self.finalize_request(rv)
 
     def _run_before_first_request(self) -> None:
-        with _first_request_lock(self):
+        with self._before_request_lock:
             if self._got_first_request:
                 return
             for func in self.before_first_request_funcs:

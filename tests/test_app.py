@@ -563,6 +563,28 @@ def test_server_name_rejects_other_hosts(app, client):
     assert client.get("/", base_url="http://other.org/").status_code == 404
 
 
+def test_a_malformed_host_is_refused_where_the_app_uses_it(app, client):
+    @app.route("/")
+    def index():
+        return "ok"
+
+    @app.route("/host")
+    def host():
+        return request.host
+
+    @app.route("/external")
+    def external():
+        return url_for("index", _external=True)
+
+    bad = {"Host": "exa mple.com"}
+    # As in Flask: a route that never looks at the host answers.
+    assert client.get("/", headers=bad).text == "ok"
+    # Where the host is read, it is checked, and a bad one is a 400.
+    assert client.get("/host", headers=bad).status_code == 400
+    assert client.get("/external", headers=bad).status_code == 400
+    assert client.get("/external").text == "http://localhost/"
+
+
 def test_application_root_in_test_client_and_urls(app, client):
     app.config["APPLICATION_ROOT"] = "/root"
 

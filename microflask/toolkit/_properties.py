@@ -39,8 +39,8 @@ class cached_property(t.Generic[_T]):
         if obj is None:
             return self  # type: ignore[return-value]
         value = self.fget(obj)
-        # Set as an attribute rather than into obj.__dict__: reading
-        # __dict__ makes CPython build a dict that slows every later read.
+        # setattr, never obj.__dict__: see "Objects that live through a
+        # request" in docs/performance.md.
         setattr(obj, self.__name__, value)
         return value
 

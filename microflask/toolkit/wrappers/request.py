@@ -175,9 +175,8 @@ class Request:
     _cached_json: t.Tuple[t.Any, t.Any] = (Ellipsis, Ellipsis)
     # The body, once get_data has read it with cache=True.
     _cached_data: t.Optional[bytes] = None
-    # Whether the body was parsed into stream, form and files. (A flag, not
-    # a look in __dict__: reading __dict__ makes CPython build a dict that
-    # slows every later attribute read.)
+    # Whether the body was parsed into stream, form and files (a flag rather
+    # than a look in __dict__: see docs/performance.md).
     _form_parsed = False
 
     #: Whether reading the body is refused (see the class docstring).
