@@ -1,7 +1,7 @@
 """The signals the framework sends, with Flask 2.2's senders and arguments.
 
-Every signal is sent with the application as the sender. These tests use
-apps without request hooks too, so they also cover the hook-free fast path.
+Every signal is sent with the application as the sender, by apps with and
+without request hooks alike.
 """
 from __future__ import annotations
 

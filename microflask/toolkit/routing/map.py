@@ -204,7 +204,7 @@ class Map:
             path_info,
             environ.get("REQUEST_METHOD", "GET"),
             query_args,
-            environ=environ,
+            environ,
         )
 
     def __repr__(self) -> str:
@@ -248,14 +248,6 @@ def _is_websocket_upgrade(environ: t.Mapping[str, t.Any]) -> bool:
     connection = environ.get("HTTP_CONNECTION", "").lower()
     upgrade = any(token.strip() == "upgrade" for token in connection.split(","))
     return upgrade and environ.get("HTTP_UPGRADE", "").lower() == "websocket"
-
-
-def _match_path(path_info: str) -> str:
-    """The path as the matcher sees it: extra leading slashes are dropped,
-    not redirected; an empty path stays empty (and redirects to "/")."""
-    if path_info.startswith("/") and not path_info.startswith("//"):
-        return path_info
-    return "/" + path_info.lstrip("/") if path_info else ""
 
 
 def _environ_text(value: t.Optional[str]) -> t.Optional[str]:
@@ -305,7 +297,6 @@ class MapAdapter:
         path_info: str,
         default_method: str,
         query_args: t.Optional[t.Union[str, t.Mapping[str, t.Any]]] = None,
-        *,
         environ: t.Optional[t.Mapping[str, t.Any]] = None,
     ) -> None:
         self.map = map
@@ -318,7 +309,7 @@ class MapAdapter:
         self.subdomain = subdomain
         self.url_scheme = url_scheme
         self.path_info = path_info
-        self.default_method = default_method.upper()
+        self.default_method = default_method
         self.query_args = query_args
         self.websocket = url_scheme in ("ws", "wss")
         self._url_root: t.Optional[str] = None  # see url_root
@@ -378,7 +369,9 @@ class MapAdapter:
             domain = self.subdomain or ""
             if domain == UNKNOWN_SUBDOMAIN:
                 raise NotFound()
-        path = _match_path(path_info)
+        # Extra leading slashes are dropped, not redirected; an empty path
+        # stays empty (and redirects to "/").
+        path = "/" + path_info.lstrip("/") if path_info else ""
         try:
             found = url_map._matcher.match(domain, path, method, websocket, url_map.merge_slashes)
         except RequestPath as signal:

@@ -121,11 +121,11 @@ class _Alternative(_Choice):
     """A choice reached through a regex: one branch of a combined regex.
 
     ``indices`` are the group numbers of the variables within ``regex``.
-    ``first_segment`` is the only first path segment it can match, or None
-    when that segment is a variable.
+    ``prefix`` is the text every path it matches starts with: ``"/user/"``
+    for ``/user/<name>``, just ``"/"`` when the first segment is a variable.
     """
 
-    __slots__ = ("source", "regex", "indices", "first_segment", "names", "converts")
+    __slots__ = ("source", "regex", "indices", "prefix", "names", "converts")
 
     def __init__(
         self,
@@ -159,10 +159,16 @@ class _Alternative(_Choice):
             None if type(converter).to_python is BaseConverter.to_python else converter.to_python
             for _, converter in rule._variables
         )
-        if not path_parts:
-            self.first_segment: t.Optional[str] = ""
-        else:
-            self.first_segment = path_parts[0].content if path_parts[0].static else None
+        self.prefix = _literal_prefix(path_parts, trailing_slash)
+
+
+def _literal_prefix(path_parts: t.Sequence["RulePart"], trailing_slash: bool) -> str:
+    prefix = ""
+    for part in path_parts:
+        if not part.static:
+            return prefix + "/"
+        prefix += "/" + part.content
+    return prefix + "/" if trailing_slash else prefix
 
 
 class _Group:
@@ -190,27 +196,33 @@ class _Group:
         self.regex = re.compile("|".join(sources))
 
 
-class _SegmentIndex:
-    """One domain's regex alternatives, grouped by the first path segment.
+class _PrefixIndex:
+    """One domain's regex alternatives, grouped by how their paths begin.
 
-    The group for ``user`` holds the alternatives starting with the static
-    segment ``user`` and those starting with a variable, in match order;
-    ``fallback`` holds only the latter, for segments no rule spells out.
+    The key is the first few characters after the leading slash: as many as
+    the shortest literal prefix of the alternatives has (``path[1:end]``),
+    so ``/user/<name>`` and ``/post/<int:id>`` land in the groups ``us``
+    and ``po`` when no prefix is shorter. A group holds, in match order, its
+    alternatives and those whose prefix is too short to have a key (a
+    variable first segment); ``fallback`` holds only the latter, for paths
+    no key fits. A slice and a lookup are cheaper than cutting out the
+    whole first segment.
     """
 
-    __slots__ = ("groups", "fallback")
+    __slots__ = ("end", "groups", "fallback")
 
     def __init__(self, alternatives: t.List[_Alternative]) -> None:
-        segments = {alt.first_segment for alt in alternatives if alt.first_segment is not None}
+        self.end = end = min((len(alt.prefix) for alt in alternatives if len(alt.prefix) > 1), default=2)
+        keys = {alt.prefix[1:end] for alt in alternatives if len(alt.prefix) >= end}
         self.groups = {
-            segment: _Group([alt for alt in alternatives if alt.first_segment in (segment, None)])
-            for segment in segments
+            key: _Group([alt for alt in alternatives if len(alt.prefix) < end or alt.prefix[1:end] == key])
+            for key in keys
         }
-        anywhere = [alt for alt in alternatives if alt.first_segment is None]
+        anywhere = [alt for alt in alternatives if len(alt.prefix) < end]
         self.fallback = _Group(anywhere) if anywhere else None
 
-    def group_for(self, segment: str) -> t.Optional[_Group]:
-        return self.groups.get(segment, self.fallback)
+    def group_for(self, path: str) -> t.Optional[_Group]:
+        return self.groups.get(path[1 : self.end], self.fallback)
 
 
 class _Misses:
@@ -227,15 +239,10 @@ def _values(rule: "Rule", found: t.Optional["re.Match[str]"], indices: t.Sequenc
     """The rule's variables converted to Python, then its defaults."""
     values = {}
     for (name, converter), index in zip(rule._variables, indices):
-        values[name] = converter.to_python(found.group(index))  # type: ignore[union-attr]
+        values[name] = converter.to_python(found[index])  # type: ignore[index]
     if rule.defaults:
         values.update(rule.defaults)
     return values
-
-
-def _first_segment(path: str) -> str:
-    end = path.find("/", 1)
-    return path[1:end] if end != -1 else path[1:]
 
 
 class Matcher:
@@ -269,8 +276,8 @@ class Matcher:
             domain: {path: _Choice(candidates) for path, candidates in paths.items()}
             for domain, paths in static.items()
         }
-        self._segments = {domain: _SegmentIndex(alternatives) for domain, alternatives in by_domain.items()}
-        self._any_domain = _SegmentIndex(any_domain) if any_domain else None
+        self._indexes = {domain: _PrefixIndex(alternatives) for domain, alternatives in by_domain.items()}
+        self._any_domain = _PrefixIndex(any_domain) if any_domain else None
 
     def match(
         self, domain: str, path: str, method: str, websocket: bool, merge_slashes: bool = True
@@ -295,18 +302,16 @@ class Matcher:
                 ):
                     return rule, dict(rule.defaults) if rule.defaults else {}
                 return self._search(domain, path, method, websocket, merge_slashes)
-        # The regex search: the group for the first path segment, among the
+        # The regex search: the group for how the path begins, among the
         # rules of this domain, then among rules with a variable domain.
-        end = path.find("/", 1)
-        segment = path[1:end] if end != -1 else path[1:]
         found = None
-        index = self._segments.get(domain)
+        index = self._indexes.get(domain)
         if index is not None:
-            group = index.groups.get(segment, index.fallback)
+            group = index.groups.get(path[1 : index.end], index.fallback)
             if group is not None:
                 found = group.regex.fullmatch(path)
         if found is None and self._any_domain is not None:
-            group = self._any_domain.group_for(segment)
+            group = self._any_domain.group_for(path)
             if group is not None:
                 found = group.regex.fullmatch(f"{domain}|{path}")
         if found is None:
@@ -320,7 +325,7 @@ class Matcher:
         values = {}
         try:
             for name, number, to_python in fields:
-                text = found.group(number)
+                text = found[number]
                 values[name] = text if to_python is None else to_python(text)
         except ValidationError:
             return self._search(domain, path, method, websocket, merge_slashes)
@@ -357,15 +362,14 @@ class Matcher:
             found = _pick(choice.candidates, None, (), path, method, websocket, misses)
             if found is not None:
                 return found
-        searches: t.List[t.Tuple[_SegmentIndex, str]] = []
-        index = self._segments.get(domain)
+        searches: t.List[t.Tuple[_PrefixIndex, str]] = []
+        index = self._indexes.get(domain)
         if index is not None:
             searches.append((index, path))
         if self._any_domain is not None:
             searches.append((self._any_domain, f"{domain}|{path}"))
-        segment = _first_segment(path)
         for index, target in searches:
-            group = index.group_for(segment)
+            group = index.group_for(path)
             regex_match = group.regex.fullmatch(target) if group is not None else None
             if group is None or regex_match is None:
                 continue
