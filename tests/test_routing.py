@@ -688,6 +688,27 @@ def test_otherwise_rules_keep_their_registration_order():
     assert url_map.bind("example.com").match("/x") == ("first", {"a": "x"})
 
 
+def test_first_segments_of_any_length_keep_that_order():
+    url_map = Map(
+        [
+            Rule("/p/<int:id>", endpoint="p"),
+            Rule("/post/<name>", endpoint="post"),
+            Rule("/posts/<int:n>", endpoint="posts"),
+            Rule("/<page>/edit", endpoint="edit"),
+            Rule("/<a>/<b>", endpoint="pair"),
+        ]
+    )
+    adapter = url_map.bind("example.com")
+    assert adapter.match("/p/1") == ("p", {"id": 1})
+    assert adapter.match("/post/1") == ("post", {"name": "1"})
+    assert adapter.match("/posts/2") == ("posts", {"n": 2})
+    assert adapter.match("/posts/two") == ("pair", {"a": "posts", "b": "two"})
+    assert adapter.match("/p/edit") == ("edit", {"page": "p"})
+    assert adapter.match("/pos/t") == ("pair", {"a": "pos", "b": "t"})
+    with pytest.raises(NotFound):
+        adapter.match("/p")
+
+
 # -- the map and its rules ---------------------------------------------------
 
 
@@ -829,6 +850,19 @@ def test_invalid_utf8_in_the_environ_path_is_replaced_not_raised():
     assert url_map.bind_to_environ(environ).match() == ("user", {"name": "\ufffd\ufffd"})
     environ = make_environ("example.com", "/user/\xc3\xa9")
     assert url_map.bind_to_environ(environ).match() == ("user", {"name": "é"})
+
+
+def test_an_adapter_bound_to_a_request_keeps_its_script_name_and_query_string():
+    url_map = Map([Rule("/docs/", endpoint="docs"), Rule("/", endpoint="index")])
+    environ = make_environ("example.com", "/docs", SCRIPT_NAME="/\xc3\xa9t\xc3\xa9", QUERY_STRING="q=\xc3\xa9&x=1")
+    adapter = url_map.bind_to_environ(environ)
+    assert (adapter.script_name, adapter.query_args) == ("/été/", "q=é&x=1")
+    assert redirect_target(adapter, None) == "http://example.com/%C3%A9t%C3%A9/docs/?q=%C3%A9&x=1"
+    assert adapter.build("index") == "/%C3%A9t%C3%A9/"
+    adapter.query_args = None
+    adapter.script_name = "/app/"
+    assert redirect_target(adapter, None) == "http://example.com/app/docs/"
+    assert adapter.build("index") == "/app/"
 
 
 def test_routing_inside_a_wsgi_application():

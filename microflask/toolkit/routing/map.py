@@ -27,6 +27,9 @@ from .exceptions import (
 from .matcher import Matcher
 from .rules import _PLACEHOLDER_RE, Rule
 
+# What an adapter bound to a request has not read from the environ yet.
+_FROM_ENVIRON: t.Any = object()
+
 #: The subdomain of an adapter bound to a host outside the map's server name.
 #: Nothing matches it, so every URL is a 404.
 UNKNOWN_SUBDOMAIN = "<invalid>"
@@ -185,25 +188,20 @@ class Map:
                 subdomain = _subdomain_of(get_host(environ).lower(), server_name)
         if self.host_matching and subdomain is not None:
             raise RuntimeError("host matching is enabled, so rules match the full host; give no subdomain")
-        # The usual environ strings are ASCII, which need no decoding.
-        script_name = environ.get("SCRIPT_NAME", "")
-        if not script_name.isascii():
-            script_name = _environ_text(script_name)
         path_info = environ.get("PATH_INFO", "/")
-        if not path_info.isascii():
+        if not path_info.isascii():  # the usual path needs no decoding
             path_info = _environ_text(path_info)
-        query_args = environ.get("QUERY_STRING")
-        if query_args is not None and not query_args.isascii():
-            query_args = _environ_text(query_args)
+        # The script name, the query string and (without a server name) the
+        # host are left to the adapter, which reads them when it needs them.
         return MapAdapter(
             self,
             server_name,
-            script_name,
+            None,
             subdomain,
             scheme,
             path_info,
             environ.get("REQUEST_METHOD", "GET"),
-            query_args,
+            None,
             environ,
         )
 
@@ -234,6 +232,8 @@ def _ascii_host(host: str) -> str:
 
 def _subdomain_of(host: str, server_name: str) -> str:
     """The labels ``host`` has in front of ``server_name``, or ``UNKNOWN_SUBDOMAIN``."""
+    if host == server_name:  # the usual request, answered without splitting
+        return ""
     host_labels = host.split(".")
     server_labels = server_name.split(".")
     boundary = len(host_labels) - len(server_labels)
@@ -277,12 +277,12 @@ class MapAdapter:
         "map",
         "_server_name",
         "_environ",
-        "script_name",
+        "_script_name",
         "subdomain",
         "url_scheme",
         "path_info",
         "default_method",
-        "query_args",
+        "_query_args",
         "websocket",
         "_url_root",
     )
@@ -291,7 +291,7 @@ class MapAdapter:
         self,
         map: Map,
         server_name: t.Optional[str],
-        script_name: str,
+        script_name: t.Optional[str],
         subdomain: t.Optional[str],
         url_scheme: str,
         path_info: str,
@@ -300,17 +300,19 @@ class MapAdapter:
         environ: t.Optional[t.Mapping[str, t.Any]] = None,
     ) -> None:
         self.map = map
-        # None: the host of ``environ``, read on first use (see server_name).
+        # Bound to a request (``environ``), the server name, script name and
+        # query arguments given as None are read from it when first needed:
+        # a match seldom needs them (see the properties).
+        self._environ: t.Any = environ
         self._server_name = server_name
-        self._environ = environ
-        if not script_name.endswith("/"):
+        if script_name is not None and not script_name.endswith("/"):
             script_name += "/"
-        self.script_name = script_name
+        self._script_name = script_name
         self.subdomain = subdomain
         self.url_scheme = url_scheme
         self.path_info = path_info
         self.default_method = default_method
-        self.query_args = query_args
+        self._query_args: t.Any = _FROM_ENVIRON if query_args is None and environ is not None else query_args
         self.websocket = url_scheme in ("ws", "wss")
         self._url_root: t.Optional[str] = None  # see url_root
 
@@ -322,12 +324,42 @@ class MapAdapter:
         ``BadHost``."""
         server_name = self._server_name
         if server_name is None:
-            server_name = self._server_name = get_host(self._environ).lower()  # type: ignore[arg-type]
+            server_name = self._server_name = get_host(self._environ).lower()
         return server_name
 
     @server_name.setter
     def server_name(self, value: str) -> None:
         self._server_name = value
+
+    @property
+    def script_name(self) -> str:
+        """Where the application is mounted, ending in ``/``. Bound to a
+        request, its ``SCRIPT_NAME``, read when first needed."""
+        script_name = self._script_name
+        if script_name is None:
+            script_name = _environ_text(self._environ.get("SCRIPT_NAME", "")) or ""
+            if not script_name.endswith("/"):
+                script_name += "/"
+            self._script_name = script_name
+        return script_name
+
+    @script_name.setter
+    def script_name(self, value: str) -> None:
+        self._script_name = value
+        self._url_root = None
+
+    @property
+    def query_args(self) -> t.Optional[t.Union[str, t.Mapping[str, t.Any]]]:
+        """The query string redirects keep. Bound to a request, its
+        ``QUERY_STRING``, read when first needed."""
+        query_args = self._query_args
+        if query_args is _FROM_ENVIRON:
+            query_args = self._query_args = _environ_text(self._environ.get("QUERY_STRING"))
+        return query_args
+
+    @query_args.setter
+    def query_args(self, value: t.Optional[t.Union[str, t.Mapping[str, t.Any]]]) -> None:
+        self._query_args = value
 
     @property
     def url_root(self) -> str:

@@ -163,6 +163,7 @@ class _Alternative(_Choice):
 
 
 def _literal_prefix(path_parts: t.Sequence["RulePart"], trailing_slash: bool) -> str:
+    """The static text before the first variable, up to its ``/``."""
     prefix = ""
     for part in path_parts:
         if not part.static:
@@ -199,14 +200,13 @@ class _Group:
 class _PrefixIndex:
     """One domain's regex alternatives, grouped by how their paths begin.
 
-    The key is the first few characters after the leading slash: as many as
-    the shortest literal prefix of the alternatives has (``path[1:end]``),
-    so ``/user/<name>`` and ``/post/<int:id>`` land in the groups ``us``
-    and ``po`` when no prefix is shorter. A group holds, in match order, its
-    alternatives and those whose prefix is too short to have a key (a
-    variable first segment); ``fallback`` holds only the latter, for paths
-    no key fits. A slice and a lookup are cheaper than cutting out the
-    whole first segment.
+    The key is the first few characters after the leading slash, as many as
+    the shortest prefix has: ``path[1:end]``. With ``/user/<name>``,
+    ``/post/<int:id>`` and ``/p/<int:id>`` the keys are ``us``, ``po`` and
+    ``p/``. A group holds, in match order, its alternatives and those whose
+    prefix is too short for a key (a variable first segment); ``fallback``
+    holds only the latter, for paths no key fits. A slice and a lookup are
+    cheaper than cutting out the whole first segment.
     """
 
     __slots__ = ("end", "groups", "fallback")
