@@ -348,3 +348,15 @@ def test_undecodable_bytes_are_a_value_error(serializer):
 def test_tagged_value_of_the_wrong_json_type_is_a_type_error(serializer, text, message):
     with pytest.raises(TypeError, match=message):
         serializer.loads(text)
+
+
+def test_a_subclass_that_overrides_tag_sees_every_nested_value():
+    seen = []
+
+    class Watching(TaggedJSONSerializer):
+        def tag(self, value):
+            seen.append(value)
+            return super().tag(value)
+
+    Watching().dumps({"user": "ann", "ids": [1, 2]})
+    assert "ann" in seen and 1 in seen and 2 in seen

@@ -910,3 +910,14 @@ def test_an_endpoint_without_rules_is_a_key_error_as_in_werkzeug():
     with pytest.raises(KeyError):
         url_map.iter_rules("missing")
     assert url_map.is_endpoint_expecting("post")  # no arguments asked: any rule will do
+
+
+def test_a_converter_changed_after_the_map_was_built_is_used_for_the_next_match():
+    class Upper(BaseConverter):
+        pass
+
+    url_map = Map([Rule("/shout/<upper:word>", endpoint="shout")], converters={"upper": Upper})
+    adapter = url_map.bind("example.com")
+    assert adapter.match("/shout/hey") == ("shout", {"word": "hey"})
+    Upper.to_python = lambda self, value: value.upper()  # after the matcher was built
+    assert adapter.match("/shout/hey") == ("shout", {"word": "HEY"})

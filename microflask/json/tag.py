@@ -279,11 +279,8 @@ class TaggedJSONSerializer:
         # ``tag`` finds a default tag by the value's type while ``order`` is
         # still this list of the built-in tags: any change to it (``register``
         # adds or replaces a tag object) makes the comparison fail, and ``tag``
-        # falls back to asking each tag in turn. A subclass that overrides
-        # ``tag`` always takes that way, so its ``tag`` sees every value.
-        by_type = [type(tag) for tag in self.order] == _BUILTIN_TAG_ORDER and (
-            type(self).tag is TaggedJSONSerializer.tag
-        )
+        # falls back to asking each tag in turn.
+        by_type = [type(tag) for tag in self.order] == _BUILTIN_TAG_ORDER
         self._default_order = list(self.order) if by_type else None
 
     def register(self, tag_class: t.Type[JSONTag], force: bool = False, index: t.Optional[int] = None) -> None:
@@ -330,17 +327,17 @@ class TaggedJSONSerializer:
         kind = type(value)
         if kind in _UNTAGGED_TYPES:
             return value
-        tag = self.tag
+        tag = self.tag  # each item goes through tag() itself, as a subclass may override it
         if kind is dict:
             tags = self.tags
             tagged: t.Dict[t.Any, t.Any] = {}
             for key, item in value.items():
                 if key in tags and len(value) == 1:  # TagDict's case: its key needs escaping
                     return self._tag_in_order(value)
-                tagged[key] = item if type(item) in _UNTAGGED_TYPES else tag(item)
+                tagged[key] = tag(item)
             return tagged
         if kind is list:
-            return [item if type(item) in _UNTAGGED_TYPES else tag(item) for item in value]
+            return [tag(item) for item in value]
         return self._tag_in_order(value)
 
     def untag(self, value: t.Any) -> t.Any:

@@ -107,12 +107,8 @@ class HTTPException(Exception):
             return self.response
         if environ is not None and not isinstance(environ, dict):
             environ = environ.environ
-        body = self.get_body(environ)
-        if type(self).get_headers is HTTPException.get_headers:
-            # The default headers are just the HTML Content-Type, which the
-            # response sets more cheaply from a mimetype than from a list.
-            return _response_class()(body, self.code, mimetype="text/html")
-        return _response_class()(body, self.code, self.get_headers(environ))
+        headers = self.get_headers(environ, scope)
+        return _response_class()(self.get_body(environ, scope), self.code, headers)
 
     def __call__(self, environ: WSGIEnvironment, start_response: t.Callable) -> t.Iterable[bytes]:
         return self.get_response(environ)(environ, start_response)

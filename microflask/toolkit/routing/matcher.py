@@ -25,7 +25,7 @@ FUZZY = "fuzzy"  # the path ends in a "/" the rule lacks: a match only without s
 _REPEATED_SLASHES_RE = re.compile("/{2,}")
 
 _Candidate = t.Tuple["Rule", str]
-_Field = t.Tuple[str, int, t.Optional[t.Callable[[str], t.Any]]]
+_Field = t.Tuple[str, int, BaseConverter]
 MatchResult = t.Tuple["Rule", t.Dict[str, t.Any]]
 
 
@@ -125,7 +125,7 @@ class _Alternative(_Choice):
     for ``/user/<name>``, just ``"/"`` when the first segment is a variable.
     """
 
-    __slots__ = ("source", "regex", "indices", "prefix", "names", "converts")
+    __slots__ = ("source", "regex", "indices", "prefix", "variables")
 
     def __init__(
         self,
@@ -151,14 +151,8 @@ class _Alternative(_Choice):
         self.source = "".join(sources)
         self.regex = re.compile(self.source)
         self.indices = tuple(indices)
-        # For the fast path: the plain rule's variable names, and for each
-        # its to_python - None for converters that keep the text as it is.
-        rule = self.candidates[0][0]
-        self.names = tuple(name for name, _ in rule._variables)
-        self.converts = tuple(
-            None if type(converter).to_python is BaseConverter.to_python else converter.to_python
-            for _, converter in rule._variables
-        )
+        # For the fast path: the plain rule's (name, converter) pairs.
+        self.variables = tuple(self.candidates[0][0]._variables)
         self.prefix = _literal_prefix(path_parts, trailing_slash)
 
 
@@ -178,7 +172,7 @@ class _Group:
     Each alternative is wrapped in a group; the number of the outermost
     group that matched (``lastindex``) says which alternative won, and
     ``slots`` maps it to ``(alternative, fields)``, a field being
-    ``(variable name, group number, to_python or None)``.
+    ``(variable name, group number, converter)``.
     """
 
     __slots__ = ("regex", "alternatives", "slots")
@@ -190,7 +184,8 @@ class _Group:
         for alternative in alternatives:
             outer = len(slots)
             numbers = [outer + number for number in alternative.indices]
-            slots.append((alternative, tuple(zip(alternative.names, numbers, alternative.converts))))
+            fields = tuple((name, number, converter) for (name, converter), number in zip(alternative.variables, numbers))
+            slots.append((alternative, fields))
             slots.extend([None] * alternative.regex.groups)
             sources.append(f"({alternative.source})")
         self.slots = slots
@@ -324,9 +319,8 @@ class Matcher:
             return self._search(domain, path, method, websocket, merge_slashes)
         values = {}
         try:
-            for name, number, to_python in fields:
-                text = found[number]
-                values[name] = text if to_python is None else to_python(text)
+            for name, number, converter in fields:
+                values[name] = converter.to_python(found[number])
         except ValidationError:
             return self._search(domain, path, method, websocket, merge_slashes)
         if rule.defaults:
