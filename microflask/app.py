@@ -113,8 +113,8 @@ def _default_template_ctx_processor() -> t.Dict[str, t.Any]:
     and ``session``, so templates see the current objects. Processors
     registered later may override these names.
 
-    It lives here rather than in ``microflask.templating`` (which re-exports
-    it) so that creating an app registers it without loading the template engine.
+    It lives here rather than in ``microflask.templating`` so that creating
+    an app registers it without loading the template engine.
     """
     app_ctx = _cv_app.get(None)
     req_ctx = _cv_request.get(None)
@@ -158,8 +158,6 @@ class Flask(Scaffold):
     test_client_class: t.Optional[t.Type["FlaskClient"]] = None
     test_cli_runner_class: t.Optional[type] = None
     session_interface: SessionInterface = SecureCookieSessionInterface()
-    #: Whether URLs are matched by subdomain (the constructor's argument).
-    subdomain_matching = False
     json_encoder = _deprecated_json_class_attribute("json_encoder", lambda: _app_json.JSONEncoder)
     json_decoder = _deprecated_json_class_attribute("json_decoder", lambda: _app_json.JSONDecoder)
     # Set on first use (see jinja_env).
@@ -244,8 +242,8 @@ class Flask(Scaffold):
         self.extensions: t.Dict[str, t.Any] = {}
         self.url_map = self.url_map_class()
         self.url_map.host_matching = host_matching
-        if subdomain_matching:  # else the class default (see there)
-            self.subdomain_matching = True
+        #: Whether URLs are matched by subdomain (the constructor's argument).
+        self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         # Held while the first request runs the before_first_request functions.
         self._before_request_lock = Lock()
@@ -631,21 +629,17 @@ class Flask(Scaffold):
         return response
 
     def _session_needs_saving(self, ctx: RequestContext) -> bool:
-        """Whether a session nothing used in this request must still be opened
-        and saved, as Flask (which opens it for every request) would.
-
-        That is when the request brought a session cookie that
-        ``SESSION_REFRESH_EACH_REQUEST`` has re-sent (a permanent session
-        stays alive while the user browses), or when the session interface
-        is a custom one, which may save something on every request.
+        """Whether a cookie session nothing used in this request must still be
+        opened and saved, as Flask (which opens it for every request) would:
+        when the request brought a session cookie that
+        ``SESSION_REFRESH_EACH_REQUEST`` re-sends, so that a permanent session
+        stays alive while the user browses. (Other interfaces' sessions were
+        opened when the context was pushed.)
         """
-        interface = self.session_interface
-        if type(interface) is not SecureCookieSessionInterface:
-            return True
         return (
             "HTTP_COOKIE" in ctx.request.environ
             and self.config["SESSION_REFRESH_EACH_REQUEST"]
-            and interface.get_cookie_name(self) in ctx.request.cookies
+            and self.session_interface.get_cookie_name(self) in ctx.request.cookies
         )
 
     def do_teardown_request(self, exc: t.Optional[BaseException] = _sentinel) -> None:  # type: ignore[assignment]
@@ -721,53 +715,41 @@ class Flask(Scaffold):
                 " valid response. The function either returned None or ended without a"
                 " return statement."
             )
+        if isinstance(status, (bytes, bytearray)):
+            status = status.decode("latin-1")
         if not isinstance(rv, self.response_class):
-            if headers and (isinstance(rv, (str, bytes, bytearray)) or _is_iterator(rv)):
-                # Made with the headers, as Flask does: a list keeps repeated
-                # names, and a Content-Type given replaces the default.
-                rv = self.response_class(rv, headers=headers)
-                headers = None
+            if isinstance(rv, (str, bytes, bytearray)) or _is_iterator(rv):
+                # The response class gets the status and headers itself, as in
+                # Flask: a list keeps repeated names, a Content-Type replaces the default.
+                rv = self.response_class(rv, status=status, headers=headers)
+                status = headers = None
+            elif isinstance(rv, (dict, list)):
+                rv = self.json.response(rv)
+            elif isinstance(rv, _ToolkitResponse) or callable(rv):
+                # Another response class, or a WSGI application (an HTTP error is
+                # one): run it and take what it sends.
+                try:
+                    rv = self.response_class.force_type(rv, _cv_request.get().request.environ)
+                except TypeError as error:
+                    raise TypeError(
+                        f"{error}\nThe view function did not return a valid response. The return"
+                        " type must be a string, dict, list, tuple with headers or status,"
+                        f" Response instance, or WSGI callable, but it was a {type(rv).__name__}."
+                    ).with_traceback(sys.exc_info()[2]) from None
             else:
-                rv = self._coerce_response(rv)
+                raise TypeError(
+                    "The view function did not return a valid response. The return type must be"
+                    " a string, dict, list, tuple with headers or status, Response instance, or"
+                    f" WSGI callable, but it was a {type(rv).__name__}."
+                )
         if status is not None:
-            if isinstance(status, (str, bytes, bytearray)):
-                rv.status = status if isinstance(status, str) else status.decode("latin-1")
+            if isinstance(status, str):
+                rv.status = status
             else:
                 rv.status_code = status
         if headers:
             rv.headers.update(headers)
         return rv
-
-    def _coerce_response(self, rv: t.Any) -> Response:
-        """A ``response_class`` instance for a body, a JSON value or a WSGI callable."""
-        if isinstance(rv, (str, bytes, bytearray)):
-            return self.response_class(rv)
-        if isinstance(rv, (dict, list)):
-            return self.json.response(rv)
-        if isinstance(rv, HTTPException):
-            # Ask the error for its response directly rather than running it
-            # as a WSGI app through force_type: 404s are common. (Checked
-            # before _is_iterator, whose failed lookups cost more.)
-            rv = rv.get_response(_cv_request.get().request.environ)
-            if isinstance(rv, self.response_class):
-                return rv
-        elif _is_iterator(rv):
-            return self.response_class(rv)
-        environ = _cv_request.get().request.environ
-        if isinstance(rv, _ToolkitResponse) or callable(rv):
-            try:
-                return self.response_class.force_type(rv, environ)
-            except TypeError as error:
-                raise TypeError(
-                    f"{error}\nThe view function did not return a valid response. The return"
-                    " type must be a string, dict, list, tuple with headers or status,"
-                    f" Response instance, or WSGI callable, but it was a {type(rv).__name__}."
-                ).with_traceback(sys.exc_info()[2]) from None
-        raise TypeError(
-            "The view function did not return a valid response. The return type must be"
-            " a string, dict, list, tuple with headers or status, Response instance, or"
-            f" WSGI callable, but it was a {type(rv).__name__}."
-        )
 
     def make_default_options_response(self) -> Response:
         """The automatic answer to OPTIONS: an empty 200 with ``Allow``."""
@@ -1161,7 +1143,7 @@ class Flask(Scaffold):
     @cached_property
     def cli(self) -> "AppGroup":  # type: ignore[override]
         """The app's commands: ``@app.cli.command()``; ``microflask`` lists them."""
-        from .cli import AppGroup  # heavy (argparse), and cli imports this module
+        from .cli import AppGroup  # heavy: argparse and the CLI load only when app.cli is used
 
         return AppGroup(self.name)
 

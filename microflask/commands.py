@@ -1,7 +1,7 @@
 """Commands built from function signatures: what click does for Flask, on ``argparse``.
 
 A ``Command`` reads its arguments and options from its function's signature and
-type hints; a ``Group`` dispatches ``name [ARGS]...`` to subcommands; ``_CliRunner``
+type hints; a ``Group`` dispatches ``name [ARGS]...`` to subcommands; ``CliRunner``
 runs a command line in-process for tests. Standalone, like click: it knows nothing
 of apps (``microflask.cli`` builds Flask's commands on it). No shell completion.
 """
@@ -579,7 +579,7 @@ class Result:
         return f"<Result {state}>"
 
 
-class _CliRunner:
+class CliRunner:
     """Runs a command line in-process and captures what it prints (click's
     ``CliRunner``; ``microflask.testing.FlaskCliRunner`` adds the app).
 

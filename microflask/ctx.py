@@ -15,6 +15,7 @@ from functools import update_wrapper
 
 from .toolkit.exceptions import HTTPException
 from .globals import _cv_app, _cv_request
+from .sessions import SecureCookieSessionInterface
 from .signals import appcontext_popped, appcontext_pushed
 
 if t.TYPE_CHECKING:  # pragma: no cover
@@ -142,8 +143,10 @@ class RequestContext:
     The URL adapter is made with the context and the URL matched when it is
     pushed; a routing error is kept in ``request.routing_exception`` and
     raised later by ``dispatch_request``, so that ``before_request``
-    functions still run first, as in Flask. The session is opened on first
-    use, so requests that never touch it do not pay for reading the cookie.
+    functions still run first, as in Flask. A session from the default
+    (cookie) interface is opened on first use, so requests that never touch
+    it do not pay for reading the cookie; any other interface's session is
+    opened on push, as Flask opens every session.
     """
 
     # Defaults shared through the class, so that __init__ sets only what
@@ -214,6 +217,12 @@ class RequestContext:
         else:
             app_ctx = None
         self._cv_tokens += ((_cv_request.set(self), app_ctx),)
+        # Flask opens the session here. The default interface only reads a
+        # cookie, so its session waits for first use (see ``session``); any
+        # other interface may do more (load from a store, set ``g``...), so it
+        # is asked now, before the URL is matched and the hooks run.
+        if self._session is None and type(self.app.session_interface) is not SecureCookieSessionInterface:
+            self.session  # noqa: B018 - opened for its effects
         if self.url_adapter is not None:
             self.match_request()
 

@@ -11,7 +11,6 @@ import functools
 import typing as t
 
 from .globals import _cv_request
-from .scaffold import Scaffold
 
 if t.TYPE_CHECKING:  # pragma: no cover
     from .app import Flask
@@ -158,8 +157,8 @@ def explain_template_loading_attempts(app: "Flask", template: str, attempts: t.L
 def _describe_owner(app: "Flask", owner: t.Any) -> str:
     if owner is app:
         return f"application {owner.import_name!r}"
-    if isinstance(owner, Scaffold):
-        return f"blueprint {owner.name!r} ({owner.import_name})"  # type: ignore[attr-defined]
+    if hasattr(owner, "import_name"):  # a blueprint
+        return f"blueprint {owner.name!r} ({owner.import_name})"
     return repr(owner)
 
 

@@ -135,7 +135,7 @@ class Scaffold:
     ) -> None:
         self.import_name = import_name
         self.static_folder = static_folder  # type: ignore[assignment]
-        if static_url_path is not None:  # else the class default (see Flask's attribute notes)
+        if static_url_path is not None:  # else derived from static_folder (see static_url_path)
             self.static_url_path = static_url_path
         self.template_folder = template_folder
         if root_path is None:
@@ -195,7 +195,7 @@ class Scaffold:
     @cached_property
     def cli(self) -> "AppGroup":
         """The commands of this app or blueprint for the ``microflask`` command line."""
-        from .cli import AppGroup  # heavy (argparse), and cli imports the app
+        from .cli import AppGroup  # heavy: argparse and the CLI load only when .cli is used
 
         return AppGroup()
 

@@ -180,9 +180,9 @@ def __getattr__(name: str) -> t.Any:
     # argparse: defined on first use, so test clients do not pay for it.
     if name == "FlaskCliRunner":
         from .cli import ScriptInfo  # heavy: argparse and the CLI, only for CLI tests
-        from .commands import _CliRunner  # heavy, as above
+        from .commands import CliRunner  # heavy, as above
 
-        class FlaskCliRunner(_CliRunner):
+        class FlaskCliRunner(CliRunner):
             """Runs the app's CLI commands in tests; ``invoke()`` defaults to ``app.cli``."""
 
             def __init__(self, app: "Flask", **kwargs: t.Any) -> None:

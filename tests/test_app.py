@@ -1005,6 +1005,12 @@ def test_subdomain_matching_is_off_unless_asked_for(tmp_path):
     assert Flask("plain", root_path=str(tmp_path)).subdomain_matching is False
     assert Flask("subs", root_path=str(tmp_path), subdomain_matching=True).subdomain_matching is True
 
+    class Subdomains(Flask):
+        subdomain_matching = True
+
+    # The constructor's argument wins over a class attribute, as in Flask.
+    assert Subdomains("subs", root_path=str(tmp_path)).subdomain_matching is False
+
 
 def test_app_is_a_wsgi_application(app):
     @app.route("/")

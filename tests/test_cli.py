@@ -26,7 +26,7 @@ from microflask.cli import (
     prepare_import,
     with_appcontext,
 )
-from microflask.commands import Group, _CliRunner
+from microflask.commands import Group, CliRunner
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(microflask.__file__)))
 wired = pytest.mark.skipif(not hasattr(Flask, "cli"), reason="app.cli is wired by the lead")
@@ -69,7 +69,7 @@ def invoke(cli: Group, args: t.List[str], app: t.Optional[Flask] = None, **kwarg
     """Run ``cli`` in-process; with ``app``, commands load that app."""
     if app is not None:
         kwargs.setdefault("obj", ScriptInfo(create_app=lambda: app))
-    return _CliRunner().invoke(cli, args, **kwargs)
+    return CliRunner().invoke(cli, args, **kwargs)
 
 
 # -- discovery ------------------------------------------------------------------

@@ -9,12 +9,12 @@ import typing as t
 
 import pytest
 
-from microflask.commands import Group, Result, _CliRunner, current_invocation
+from microflask.commands import Group, Result, CliRunner, current_invocation
 
 
 def invoke(cli: Group, args: t.List[str], **kwargs: t.Any) -> Result:
     """Run ``cli`` in-process, as a test of a command line would."""
-    return _CliRunner().invoke(cli, args, **kwargs)
+    return CliRunner().invoke(cli, args, **kwargs)
 
 
 # -- commands from function signatures ---------------------------------------------------
@@ -194,7 +194,7 @@ def test_runner_reports_exceptions_exit_codes_and_separate_streams() -> None:
     with pytest.raises(ValueError, match="boom"):
         invoke(group, ["fail"], catch_exceptions=False)
 
-    left = _CliRunner(mix_stderr=False).invoke(group, "leave 3")
+    left = CliRunner(mix_stderr=False).invoke(group, "leave 3")
     assert (left.exit_code, left.stdout, left.stderr) == (3, "to stdout\n", "to stderr\n")
     assert isinstance(left.exception, SystemExit)
     assert invoke(group, ["leave", "0"]).exception is None

@@ -2,9 +2,10 @@
 
 An import inside a function is kept only for a module that is heavy,
 optional or needed on a rare path, and a comment beside it says which. The
-toolkit's modules import each other at the top, in one direction; its one
-deliberate late import is ``HTTPException.get_response`` reaching up for
-``Response`` (see the comment there).
+toolkit's modules import each other at the top, in one direction; the
+late imports it allows are listed in ``LATE_TOOLKIT_IMPORTS`` with their
+reasons (``HTTPException.get_response`` reaching up for ``Response``, and the
+test-only ``Request.from_values``).
 """
 import ast
 from pathlib import Path

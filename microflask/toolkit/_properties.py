@@ -39,8 +39,8 @@ class cached_property(t.Generic[_T]):
         if obj is None:
             return self  # type: ignore[return-value]
         value = self.fget(obj)
-        # setattr, never obj.__dict__: see "Objects that live through a
-        # request" in docs/performance.md.
+        # setattr, never obj.__dict__: see "What CPython makes cheap or
+        # dear" in docs/performance.md.
         setattr(obj, self.__name__, value)
         return value
 

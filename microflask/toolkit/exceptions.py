@@ -21,7 +21,7 @@ WSGIEnvironment = t.Dict[str, t.Any]
 
 @lru_cache(maxsize=None)
 def _response_class() -> t.Type["Response"]:
-    """The toolkit's one late import, on purpose: ``wrappers.Response``.
+    """A late import, on purpose: ``wrappers.Response``.
 
     Werkzeug's API puts HTTPException below Response: Headers and MultiDict,
     which a Response is made of, raise BadRequestKeyError, an HTTPException.

@@ -176,13 +176,11 @@ class Headers:
         """Put ``items`` where header ``key`` first occurs (else at the end), dropping all its occurrences."""
         ikey = key.lower()
         pairs = self._list
-        index = 0
-        for name, _ in pairs:
+        for index, (name, _) in enumerate(pairs):
             if name.lower() == ikey:
                 break
-            index += 1
         else:
-            pairs += items
+            pairs.extend(items)
             return
         pairs[index:] = items + [pair for pair in pairs[index + 1 :] if pair[0].lower() != ikey]
 

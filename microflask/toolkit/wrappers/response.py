@@ -101,11 +101,12 @@ _MAX_CACHED_CONTENT_TYPES = 64
 
 
 def _content_type_pair(mimetype: str, charset: str) -> t.Tuple[str, str]:
-    """The Content-Type header for ``mimetype`` (see ``get_content_type``),
-    checked, and kept in ``_content_type_pairs``."""
-    pair = _checked("Content-Type", get_content_type(mimetype, charset))
-    if len(_content_type_pairs) < _MAX_CACHED_CONTENT_TYPES:
-        _content_type_pairs[mimetype, charset] = pair
+    """The Content-Type header for ``mimetype`` (see ``get_content_type``), checked."""
+    pair = _content_type_pairs.get((mimetype, charset))
+    if pair is None:
+        pair = _checked("Content-Type", get_content_type(mimetype, charset))
+        if len(_content_type_pairs) < _MAX_CACHED_CONTENT_TYPES:
+            _content_type_pairs[mimetype, charset] = pair
     return pair
 
 
@@ -351,7 +352,7 @@ class Response:
             if content_type is None:
                 if mimetype is None:
                     mimetype = self.default_mimetype
-                pairs = [] if mimetype is None else [_content_type_pairs.get((mimetype, self.charset)) or _content_type_pair(mimetype, self.charset)]
+                pairs = [] if mimetype is None else [_content_type_pair(mimetype, self.charset)]
             else:
                 pairs = [_checked("Content-Type", content_type)]
             self.headers = _headers_from_checked(pairs)
