@@ -274,6 +274,25 @@ def test_tuple_with_status(returns):
     assert response.text == "created"
 
 
+def test_the_response_class_is_made_with_the_status_and_headers_of_a_tuple(app, client):
+    made_with = []
+
+    class Recording(Response):
+        def __init__(self, *args, **kwargs):
+            made_with.append((kwargs.get("status"), kwargs.get("headers")))
+            super().__init__(*args, **kwargs)
+
+    app.response_class = Recording
+
+    @app.route("/")
+    def created():
+        return "created", 201, {"X-Id": "7"}
+
+    response = client.get("/")
+    assert (response.status_code, response.headers["X-Id"]) == (201, "7")
+    assert made_with == [(201, {"X-Id": "7"})]
+
+
 def test_tuple_with_status_string(returns):
     assert returns(("x", "299 Custom Thing")).status == "299 Custom Thing"
 
