@@ -99,9 +99,11 @@ def _current_app() -> "Flask":
 
 def _render(app: "Flask", template: "Template", context: t.Dict[str, t.Any]) -> str:
     app.update_template_context(context)
-    before_render_template.send(app, template=template, context=context)
+    if before_render_template.receivers:
+        before_render_template.send(app, template=template, context=context)
     rendered = template.render(context)
-    template_rendered.send(app, template=template, context=context)
+    if template_rendered.receivers:
+        template_rendered.send(app, template=template, context=context)
     return rendered
 
 
@@ -123,11 +125,13 @@ def render_template_string(source: str, **context: t.Any) -> str:
 def _stream(app: "Flask", template: "Template", context: t.Dict[str, t.Any]) -> t.Iterator[str]:
     # The context is completed now, while the view's request is active.
     app.update_template_context(context)
-    before_render_template.send(app, template=template, context=context)
+    if before_render_template.receivers:
+        before_render_template.send(app, template=template, context=context)
 
     def generate() -> t.Iterator[str]:
         yield from template.generate(context)
-        template_rendered.send(app, template=template, context=context)
+        if template_rendered.receivers:
+            template_rendered.send(app, template=template, context=context)
 
     stream = generate()
     if _cv_request.get(None) is not None:
