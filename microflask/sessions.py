@@ -64,8 +64,8 @@ class SecureCookieSession(CallbackDict, SessionMixin):  # type: ignore[misc]
     accessed = False
 
     def __init__(self, initial: t.Union[t.Mapping[str, t.Any], t.Iterable[t.Tuple[str, t.Any]], None] = None) -> None:
-        # CallbackDict.__init__(initial, _record_change), without its two
-        # calls through super(): one session is made per request.
+        # What CallbackDict.__init__(initial, _record_change) does, in one
+        # step: a session is made on every request that uses one.
         dict.__init__(self, initial or ())
         self.on_update = _record_change
 
