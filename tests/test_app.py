@@ -58,6 +58,18 @@ def test_endpoint_decorator_binds_a_rule_added_without_view(app, client):
     assert client.get("/").text == "via endpoint"
 
 
+def test_a_callable_object_is_a_view_even_if_it_is_unhashable(app, client):
+    class Greeter:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self):
+            return "callable view"
+
+    app.add_url_rule("/greet", "greet", Greeter())
+    assert client.get("/greet").text == "callable view"
+    assert client.get("/greet").text == "callable view"
+
+
 def test_add_url_rule_without_view_or_endpoint_is_an_error(app):
     with pytest.raises(TypeError):
         app.add_url_rule("/")
@@ -345,13 +357,14 @@ def test_http_exception_returned_is_its_response(returns):
     assert returns(NotFound()).status_code == 404
 
 
-def test_returning_none_names_the_view(app, client):
+def test_returning_none_names_the_view_on_every_request(app, client):
     @app.route("/")
     def forgetful():
         pass
 
-    with pytest.raises(TypeError, match="'forgetful' did not return a valid response"):
-        client.get("/")
+    for _ in range(2):  # the first request and a later one
+        with pytest.raises(TypeError, match="'forgetful' did not return a valid response"):
+            client.get("/")
 
 
 def test_returning_a_bad_type_names_it(app):
@@ -578,8 +591,19 @@ def test_server_name_rejects_other_hosts(app, client):
     def index():
         return "ok"
 
+    app.add_url_rule("/folder/", "folder", index)
+    app.add_url_rule("/form", "form", index, methods=["POST"])
+
     assert client.get("/").text == "ok"  # the test client uses SERVER_NAME
-    assert client.get("/", base_url="http://other.org/").status_code == 404
+    # Any other host: nothing matches, not even a redirect or a wrong method.
+    for path in ["/", "/folder", "/form", "/missing"]:
+        assert client.get(path, base_url="http://other.org/").status_code == 404
+    # The server name's own requests are still routed in full.
+    assert client.get("/").text == "ok"
+    redirect = client.get("/folder")
+    assert (redirect.status_code, redirect.headers["Location"]) == (308, "http://example.com/folder/")
+    assert client.get("/form").status_code == 405
+    assert client.get("/missing").status_code == 404
 
 
 def test_a_malformed_host_is_refused_where_the_app_uses_it(app, client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import io
 import threading
 
 import pytest
@@ -142,6 +143,33 @@ def test_request_context_reuses_an_active_app_context(app):
         with app.test_request_context():
             assert g.shared == "yes"
         assert has_app_context()
+
+
+def test_a_request_made_inside_an_app_context_shares_its_g(app, client):
+    @app.route("/read-g")
+    def read_g():
+        return f"g={g.get('x')!r}"
+
+    assert client.get("/read-g").text == "g=None"
+    with app.app_context():
+        g.x = 5
+        assert client.get("/read-g").text == "g=5"
+        assert client.get("/read-g").text == "g=5"
+    assert client.get("/read-g").text == "g=None"
+
+
+def test_uploads_are_closed_when_the_request_ends(app, client):
+    kept = []
+
+    @app.post("/upload")
+    def upload():
+        kept.append(request.files["f"])
+        return "stored"
+
+    for _ in range(2):  # the first request and a later one
+        assert client.post("/upload", data={"f": (io.BytesIO(b"data"), "f.txt")}).text == "stored"
+    assert len(kept) == 2
+    assert all(upload.stream.closed for upload in kept)
 
 
 def test_request_context_push_pop(app):

@@ -97,6 +97,32 @@ def test_provider_settings_changed_after_use_apply_to_the_next_call(app):
     assert app.json.dumps({"b": 1, "a": "é"}, separators=(",", ":")) == '{"a":"é","b":1}'
 
 
+def test_provider_settings_changed_on_the_class_or_instance_apply_to_the_next_call(app, monkeypatch):
+    assert app.json.dumps({"b": 1, "a": "é"}) == '{"a": "\\u00e9", "b": 1}'
+    monkeypatch.setattr(DefaultJSONProvider, "sort_keys", False)
+    monkeypatch.setattr(DefaultJSONProvider, "ensure_ascii", False)
+    assert app.json.dumps({"b": 1, "a": "é"}) == '{"b": 1, "a": "é"}'
+    app.json.default = lambda o: sorted(o)
+    assert app.json.dumps({"s": {2, 1}}) == '{"s": [1, 2]}'
+
+
+def test_an_option_changed_in_place_applies_to_the_next_call(app):
+    separators = [",", ":"]
+    assert app.json.dumps({"a": 1}, separators=separators) == '{"a":1}'
+    separators[1] = "="
+    assert app.json.dumps({"a": 1}, separators=separators) == '{"a"=1}'
+
+
+def test_a_failed_dumps_does_not_affect_the_next_one(app):
+    loop = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference"):
+        app.json.dumps(loop)
+    with pytest.raises(TypeError, match="set"):
+        app.json.dumps([[{1}]])
+    assert app.json.dumps([[1]]) == "[[1]]"
+
+
 def test_dumps_takes_every_option_json_dumps_takes(app):
     assert app.json.dumps([1, {"a": 2}], separators=[",", ":"]) == '[1,{"a":2}]'  # a list: unhashable
     assert app.json.dumps({"a": 1}, indent=2) == '{\n  "a": 1\n}'
@@ -183,6 +209,33 @@ def test_compact_overrides_debug_mode(app):
     app.debug = False
     with app.app_context():
         assert jsonify(a=1).get_data(as_text=True) == '{\n  "a": 1\n}\n'
+
+
+def test_a_provider_subclass_dumps_and_response_serve_views_returning_json(app):
+    class Wrapping(DefaultJSONProvider):
+        def dumps(self, obj, **kwargs):
+            return super().dumps({"data": obj}, **kwargs)
+
+        def response(self, *args, **kwargs):
+            response = super().response(*args, **kwargs)
+            response.headers["X-Provider"] = "Wrapping"
+            return response
+
+    app.json = Wrapping(app)
+
+    @app.route("/dict")
+    def as_dict():
+        return {"a": 1}
+
+    @app.route("/jsonify")
+    def as_jsonify():
+        return jsonify(1, 2)
+
+    client = app.test_client()
+    for path, body in [("/dict", '{"data":{"a":1}}\n'), ("/jsonify", '{"data":[1,2]}\n')]:
+        response = client.get(path)
+        assert response.get_data(as_text=True) == body
+        assert response.headers["X-Provider"] == "Wrapping"
 
 
 def test_the_response_mimetype_comes_from_the_provider(app_ctx):
@@ -343,6 +396,15 @@ def test_flask_2_2_json_config_keys_still_apply_with_a_deprecation_warning():
     assert {"JSON_SORT_KEYS", "JSON_AS_ASCII", "JSONIFY_MIMETYPE"} <= {str(w.message).split("'")[1] for w in caught}
     assert response.get_data(as_text=True) == '{"b":1,"a":"é"}\n'
     assert response.mimetype == "application/vnd.x+json"
+
+
+def test_flask_2_2_prettyprint_config_key_still_applies_with_a_deprecation_warning(app):
+    app.config["JSONIFY_PRETTYPRINT_REGULAR"] = True
+    with app.app_context(), pytest.warns(DeprecationWarning, match="JSONIFY_PRETTYPRINT_REGULAR"):
+        assert jsonify(a=1).get_data(as_text=True) == '{\n  "a": 1\n}\n'
+    app.config["JSONIFY_PRETTYPRINT_REGULAR"] = None
+    with app.app_context():
+        assert jsonify(a=1).get_data(as_text=True) == '{"a":1}\n'
 
 
 def test_unreadable_json_gives_the_generic_400_unless_debugging():

@@ -4,9 +4,13 @@
 ``microflask.markup`` (Jinja's and MarkupSafe's) must work without the
 framework: every module at ``microflask/*.py`` but ``markup.py``, and
 ``microflask/json/``. The template engine does not use the toolkit either,
-and ``markup`` stands alone. Checked twice: by reading every import statement
-(in functions and under ``TYPE_CHECKING`` too), and by importing the lower
-layers in a fresh interpreter and looking at what got loaded.
+and ``markup`` stands alone. The modules standing in for Flask's other
+dependencies, ``signals``, ``signing``, ``commands`` and ``dotenv`` (blinker,
+itsdangerous, click, python-dotenv), stand alone as those packages do: they
+import nothing from microflask, neither the framework nor a lower layer nor
+each other. Checked twice: by reading every import statement (in functions
+and under ``TYPE_CHECKING`` too), and by importing the modules in a fresh
+interpreter and looking at what got loaded.
 """
 import ast
 import json
@@ -22,6 +26,10 @@ PACKAGE = ROOT / "microflask"
 
 # The top-level parts of microflask that are not the framework.
 LOWER_LAYERS = ("toolkit", "jinja", "markup")
+
+# The modules at microflask/*.py that stand in for Flask's other dependencies
+# (blinker, itsdangerous, click, python-dotenv), which do not know Flask.
+STAND_INS = ("signals", "signing", "commands", "dotenv")
 
 
 def module_name(path):
@@ -116,6 +124,10 @@ def lower_layer_files():
     return files + [PACKAGE / "markup.py"]
 
 
+def stand_in_files():
+    return [PACKAGE / f"{name}.py" for name in STAND_INS]
+
+
 def offences(files, forbidden, what):
     """The failure message lines: ``file:line: statement (imports module: what)``."""
     found = []
@@ -131,6 +143,7 @@ def test_the_layers_are_where_the_checks_look():
     assert (PACKAGE / "jinja" / "__init__.py").is_file()
     assert (PACKAGE / "markup.py").is_file()
     assert len(lower_layer_files()) > 20
+    assert all(path.is_file() for path in stand_in_files())
 
 
 def test_the_import_reader_resolves_relative_imports():
@@ -183,6 +196,15 @@ def test_the_template_engine_does_not_import_the_toolkit():
     assert not found, "The template engine imports the toolkit:\n" + "\n".join(found)
 
 
+@pytest.mark.parametrize("name", STAND_INS)
+def test_the_stand_ins_for_flasks_dependencies_import_nothing_from_microflask(name):
+    """Not the framework, which they must not know (blinker, itsdangerous,
+    click and python-dotenv do not know Flask), nor the toolkit or another
+    stand-in: each is the framework's to import, as itsdangerous is Flask's."""
+    found = offences([PACKAGE / f"{name}.py"], is_microflask, "part of microflask")
+    assert not found, f"microflask/{name}.py imports from microflask:\n" + "\n".join(found)
+
+
 def test_markup_imports_nothing_from_microflask():
     found = offences([PACKAGE / "markup.py"], is_microflask, "part of microflask")
     assert not found, "microflask/markup.py imports from microflask:\n" + "\n".join(found)
@@ -205,17 +227,20 @@ def loaded_by(module):
 
 
 @pytest.mark.parametrize(
-    "module", ["microflask.toolkit.routing", "microflask.toolkit.wrappers", "microflask.jinja", "microflask.markup"]
+    "module",
+    ["microflask.toolkit.routing", "microflask.toolkit.wrappers", "microflask.jinja", "microflask.markup"]
+    + [f"microflask.{name}" for name in STAND_INS],
 )
-def test_importing_a_lower_layer_loads_no_framework_module(module):
+def test_importing_a_lower_layer_or_a_stand_in_loads_no_framework_module(module):
     loaded = loaded_by(module)
 
     assert module in loaded
     # The package itself is always imported first; it loads its names lazily.
-    framework = [name for name in loaded if is_framework(name) and name != "microflask"]
+    # (A stand-in is a module at microflask/*.py, so it is not counted itself.)
+    framework = [name for name in loaded if is_framework(name) and name not in ("microflask", module)]
     assert not framework, f"importing {module} loaded framework modules: {framework}"
     if not module.startswith("microflask.toolkit"):
         toolkit = [name for name in loaded if is_toolkit(name)]
         assert not toolkit, f"importing {module} loaded toolkit modules: {toolkit}"
-    if module == "microflask.markup":
-        assert loaded == ["microflask", "microflask.markup"]
+    if module == "microflask.markup" or module.rpartition(".")[2] in STAND_INS:
+        assert loaded == ["microflask", module]

@@ -421,7 +421,10 @@ def test_a_permanent_session_cookie_expires_after_the_lifetime(app, client):
     assert client.get("/get/_permanent").text == "True"
 
 
-def test_a_permanent_session_is_refreshed_on_every_request_that_reads_it(app, client):
+def test_a_permanent_session_is_refreshed_on_every_later_request(app, client):
+    """Its cookie is sent again, with a new expiry, whether or not the view
+    uses the session: the session stays alive while the user browses."""
+
     @app.route("/remember")
     def remember():
         session.permanent = True
@@ -429,8 +432,12 @@ def test_a_permanent_session_is_refreshed_on_every_request_that_reads_it(app, cl
 
     client.get("/remember")
     assert session_cookie(client.get("/get/user")) is not None
+    untouched = client.get("/untouched")
+    assert session_cookie(untouched) is not None
+    assert untouched.headers["Vary"] == "Cookie"  # so that no cache shares the refreshed cookie
     app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     assert session_cookie(client.get("/get/user")) is None
+    assert session_cookie(client.get("/untouched")) is None
 
 
 def test_cookie_attributes_come_from_config(app):

@@ -11,7 +11,7 @@ import json as _json
 import typing as t
 import warnings
 
-from ..globals import _cv_app, current_app
+from ..globals import _cv_app, _no_app_msg
 from ..markup import Markup
 from .provider import _default
 
@@ -68,7 +68,12 @@ def jsonify(*args: t.Any, **kwargs: t.Any) -> "Response":
     ``jsonify(name="x")`` an object; mixing positional and keyword arguments
     is a ``TypeError``. It needs an application (or request) context.
     """
-    return current_app.json.response(*args, **kwargs)
+    # The context variable, as the functions above read it: an attribute
+    # read through the ``current_app`` proxy costs about a sixth of a small jsonify().
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        raise RuntimeError(_no_app_msg)
+    return app_ctx.app.json.response(*args, **kwargs)
 
 
 def htmlsafe_dumps(obj: t.Any, **kwargs: t.Any) -> Markup:

@@ -54,13 +54,13 @@ class JSONProvider:
         """What ``response(*args, **kwargs)`` serialises: one argument is the
         value itself, several are a list, keyword arguments are a dict, and
         nothing at all is ``None``."""
-        if args and kwargs:
-            raise TypeError("app.json.response() takes either positional or keyword arguments, not both")
-        if not args and not kwargs:
-            return None
+        if kwargs:
+            if args:
+                raise TypeError("app.json.response() takes either positional or keyword arguments, not both")
+            return kwargs
         if len(args) == 1:
             return args[0]
-        return list(args) if args else kwargs
+        return list(args) if args else None
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> "Response":
         """A ``Response`` with the arguments serialised as an ``application/json`` body.
@@ -126,6 +126,15 @@ def _deprecated_json_class(app: "Flask", attribute: str) -> t.Optional[type]:
     return json_class
 
 
+def _hashable(value: t.Any) -> bool:
+    """Whether ``value`` can be hashed: a sign it cannot change in place."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 # Enough for every option set an app uses; more means options that vary
 # freely (an ``indent`` per call, say), and the cache starts over.
 _MAX_CACHED_ENCODERS = 16
@@ -174,16 +183,12 @@ class DefaultJSONProvider(JSONProvider):
 
     def __init__(self, app: "Flask") -> None:
         super().__init__(app)
-        # Encoders by the options they were made with (see ``dumps``).
-        self._encoders: t.Dict[t.Tuple[t.Any, ...], json.JSONEncoder] = {}
+        # Encoders with the options they were made with (see ``dumps``).
+        self._encoders: t.List[t.Tuple[t.Tuple[t.Any, ...], json.JSONEncoder]] = []
 
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
         """``json.dumps(obj, **kwargs)``, with ``default``, ``ensure_ascii`` and
         ``sort_keys`` taken from this provider unless given."""
-        # ``json.dumps`` builds a new ``JSONEncoder`` for every call with
-        # options; an encoder keeps no state between calls, so one per set of
-        # options is reused. The provider's settings are part of the key, read
-        # afresh on each call, so changing ``sort_keys`` at runtime still works.
         if _json_classes_in_use:
             encoder_class = _deprecated_json_class(self._app, "json_encoder")
             if encoder_class is not None:
@@ -196,23 +201,26 @@ class DefaultJSONProvider(JSONProvider):
             ensure_ascii = _deprecated_setting(config, "JSON_AS_ASCII", "ensure_ascii")
         if config.get("JSON_SORT_KEYS") is not None:
             sort_keys = _deprecated_setting(config, "JSON_SORT_KEYS", "sort_keys")
-        options = (self.default, ensure_ascii, sort_keys, *kwargs.items())
-        cacheable = True
-        try:
-            encoder = self._encoders.get(options)
-        except TypeError:  # an unhashable option, such as separators given as a list
-            encoder, cacheable = None, False
-        if encoder is None:
-            kwargs.setdefault("default", self.default)
-            kwargs.setdefault("ensure_ascii", ensure_ascii)
-            kwargs.setdefault("sort_keys", sort_keys)
-            # An encoder class of the caller's may keep state between calls: not shared.
-            if not cacheable or "cls" in kwargs:
-                return json.dumps(obj, **kwargs)
-            encoder = json.JSONEncoder(**kwargs)
-            if len(self._encoders) >= _MAX_CACHED_ENCODERS:
-                self._encoders.clear()
-            self._encoders[options] = encoder
+        # ``json.dumps`` builds a new ``JSONEncoder`` for every call with
+        # options; an encoder keeps no state between calls, so one per set of
+        # options is kept and reused. The provider's settings are part of the
+        # set, read afresh on each call, so changing ``sort_keys`` at runtime
+        # still works. The sets are a short list compared with ``==``: cheaper
+        # than building and hashing a dict key out of ``kwargs`` on every call.
+        default = self.default
+        options = (default, ensure_ascii, sort_keys, kwargs)
+        for known, encoder in self._encoders:
+            if known == options:
+                return encoder.encode(obj)
+        settings = {"default": default, "ensure_ascii": ensure_ascii, "sort_keys": sort_keys, **kwargs}
+        # An encoder class of the caller's may keep state between calls, and
+        # an unhashable option (separators as a list) may change in place.
+        if "cls" in kwargs or not _hashable(tuple(kwargs.values())):
+            return json.dumps(obj, **settings)
+        encoder = json.JSONEncoder(**settings)
+        if len(self._encoders) >= _MAX_CACHED_ENCODERS:
+            self._encoders.clear()
+        self._encoders.append((options, encoder))  # ``kwargs`` is this call's own dict: safe to keep
         return encoder.encode(obj)
 
     def loads(self, s: t.Union[str, bytes], **kwargs: t.Any) -> t.Any:
@@ -243,7 +251,8 @@ class DefaultJSONProvider(JSONProvider):
         obj = self._prepare_response_obj(args, kwargs)
         app = self._app
         config = app.config
-        pretty = self.compact is False or (self.compact is None and app.debug)
+        compact = self.compact
+        pretty = compact is False or (compact is None and app.debug)
         mimetype = self.mimetype
         if config.get("JSONIFY_PRETTYPRINT_REGULAR") is not None:
             pretty = _deprecated_setting(config, "JSONIFY_PRETTYPRINT_REGULAR", "compact")
