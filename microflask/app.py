@@ -718,13 +718,13 @@ class Flask(Scaffold):
         if isinstance(status, (bytes, bytearray)):
             status = status.decode("latin-1")
         if not isinstance(rv, self.response_class):
-            if isinstance(rv, (str, bytes, bytearray)) or _is_iterator(rv):
+            if isinstance(rv, (dict, list)):  # before the iterator test, whose failed lookups cost more
+                rv = self.json.response(rv)
+            elif isinstance(rv, (str, bytes, bytearray)) or _is_iterator(rv):
                 # The response class gets the status and headers itself, as in
                 # Flask: a list keeps repeated names, a Content-Type replaces the default.
                 rv = self.response_class(rv, status=status, headers=headers)
                 status = headers = None
-            elif isinstance(rv, (dict, list)):
-                rv = self.json.response(rv)
             elif isinstance(rv, _ToolkitResponse) or callable(rv):
                 # Another response class, or a WSGI application (an HTTP error is
                 # one): run it and take what it sends.
