@@ -322,12 +322,14 @@ def time_scenarios(apps: t.Dict[str, WSGIApp]) -> t.Tuple[t.Dict[str, t.List[t.O
 
 # -- acceptance targets -----------------------------------------------------------
 
-# (scenario index, peer, minimum peer/microflask ratio): the framework-core issue's targets.
+# (scenario index, peer, minimum peer/microflask ratio): the targets of the
+# "one request path" issue, on that one path. The ratio to Falcon is printed
+# in the tables; a later issue sets targets for it.
 TARGETS = [
-    (0, "flask", 8.0),
-    (0, "falcon", 1.0),
-    (1, "flask", 5.0),
-    (3, "flask", 5.0),
+    (0, "flask", 10.0),
+    (1, "flask", 6.0),
+    (2, "flask", 6.0),
+    (3, "flask", 6.0),
 ]
 
 
