@@ -17,11 +17,17 @@ _T = t.TypeVar("_T")
 _missing = object()
 
 
+def _current(proxy: "LocalProxy[t.Any]") -> t.Any:
+    """``proxy._get_current_object()``, looked up on the class (a subclass may
+    override it) rather than through the proxy's own ``__getattribute__``."""
+    return type(proxy)._get_current_object(proxy)
+
+
 def _forward(op: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
     """A dunder method that applies ``op`` to the proxied object."""
 
     def method(self: "LocalProxy", *args: t.Any, **kwargs: t.Any) -> t.Any:
-        return op(self._get_current_object(), *args, **kwargs)
+        return op(_current(self), *args, **kwargs)
 
     return method
 
@@ -30,7 +36,7 @@ def _forward_reflected(op: t.Callable[[t.Any, t.Any], t.Any]) -> t.Callable[...,
     """``other <op> proxy``: the proxied object on the right."""
 
     def method(self: "LocalProxy", other: t.Any) -> t.Any:
-        return op(other, self._get_current_object())
+        return op(other, _current(self))
 
     return method
 
@@ -78,38 +84,38 @@ class LocalProxy(t.Generic[_T]):
         return getattr(type(self)._get_current_object(self), name)
 
     def __setattr__(self, name: str, value: t.Any) -> None:
-        setattr(self._get_current_object(), name, value)
+        setattr(_current(self), name, value)
 
     def __delattr__(self, name: str) -> None:
-        delattr(self._get_current_object(), name)
+        delattr(_current(self), name)
 
     @property  # type: ignore[misc]
     def __class__(self) -> type:  # so isinstance(request, Request) holds
         try:
-            return type(self._get_current_object())
+            return type(_current(self))
         except RuntimeError:
             return LocalProxy
 
     def __repr__(self) -> str:
         try:
-            return repr(self._get_current_object())
+            return repr(_current(self))
         except RuntimeError:
             return f"<{type(self).__name__} unbound>"
 
     def __bool__(self) -> bool:
         try:
-            return bool(self._get_current_object())
+            return bool(_current(self))
         except RuntimeError:
             return False
 
     def __dir__(self) -> t.List[str]:
         try:
-            return dir(self._get_current_object())
+            return dir(_current(self))
         except RuntimeError:
             return []
 
     def __hash__(self) -> int:
-        return hash(self._get_current_object())
+        return hash(_current(self))
 
     __str__ = _forward(str)
     __bytes__ = _forward(bytes)
