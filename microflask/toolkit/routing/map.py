@@ -250,6 +250,11 @@ def _is_websocket_upgrade(environ: t.Mapping[str, t.Any]) -> bool:
     return upgrade and environ.get("HTTP_UPGRADE", "").lower() == "websocket"
 
 
+def _as_folder(script_name: str) -> str:
+    """``script_name`` ending in ``/``, as an adapter keeps it."""
+    return script_name if script_name.endswith("/") else script_name + "/"
+
+
 def _environ_text(value: t.Optional[str]) -> t.Optional[str]:
     """A WSGI environ string (latin-1 carrying the raw bytes) as UTF-8 text.
 
@@ -305,9 +310,7 @@ class MapAdapter:
         # a match seldom needs them (see the properties).
         self._environ: t.Any = environ
         self._server_name = server_name
-        if script_name is not None and not script_name.endswith("/"):
-            script_name += "/"
-        self._script_name = script_name
+        self._script_name = None if script_name is None else _as_folder(script_name)
         self.subdomain = subdomain
         self.url_scheme = url_scheme
         self.path_info = path_info
@@ -337,10 +340,7 @@ class MapAdapter:
         request, its ``SCRIPT_NAME``, read when first needed."""
         script_name = self._script_name
         if script_name is None:
-            script_name = _environ_text(self._environ.get("SCRIPT_NAME", "")) or ""
-            if not script_name.endswith("/"):
-                script_name += "/"
-            self._script_name = script_name
+            script_name = self._script_name = _as_folder(_environ_text(self._environ.get("SCRIPT_NAME", "")) or "")
         return script_name
 
     @script_name.setter
